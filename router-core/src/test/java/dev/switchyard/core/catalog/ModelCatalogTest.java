@@ -1,0 +1,60 @@
+package dev.switchyard.core.catalog;
+
+import dev.switchyard.events.Usage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class ModelCatalogTest {
+    private final ModelCatalog catalog = ModelCatalog.builtIn();
+
+    @Test
+    void holdsEveryChatAndResponsesModelOfThePriceList() {
+        assertThat(catalog.all()).hasSize(189);
+        CatalogModel gpt = catalog.find("openai/gpt-5.2").orElseThrow();
+        assertThat(gpt.upstream()).isEqualTo("gpt-5.2");
+        assertThat(gpt.api()).isEqualTo(ApiKind.OPENAI_CHAT);
+        assertThat(gpt.supports("reasoning")).isTrue();
+        assertThat(catalog.find("openai/gpt-5.2-codex").orElseThrow().api()).isEqualTo(ApiKind.OPENAI_RESPONSES);
+        assertThat(catalog.find("anthropic/claude-haiku-4-5").orElseThrow().api()).isEqualTo(ApiKind.ANTHROPIC_MESSAGES);
+    }
+
+    @Test
+    void resolvesBareNamesAndDatedIds() {
+        assertThat(catalog.find("gpt-5.2").orElseThrow().id()).isEqualTo("openai/gpt-5.2");
+        assertThat(catalog.find("claude-sonnet-4-5-20250929").orElseThrow().id()).isEqualTo("anthropic/claude-sonnet-4-5-20250929");
+        assertThat(catalog.find("acme/nothing")).isEmpty();
+    }
+
+    @Test
+    void pricesUsageWithCacheRatesAndNoMarkup() {
+        Price price = catalog.find("anthropic/claude-sonnet-4-5").orElseThrow().price();
+        Usage usage = Usage.newBuilder().setInputTokens(1000).setOutputTokens(500).setCacheReadTokens(2000).setCacheWriteTokens(100).build();
+        // 1000 * 3e-6 + 500 * 15e-6 + 2000 * 0.3e-6 + 100 * 3.75e-6
+        assertThat(price.cost(usage)).isCloseTo(0.003 + 0.0075 + 0.0006 + 0.000375, within(1e-12));
+    }
+
+    @Test
+    void operatorFilesAddSelfHostedModelsAndOverridePrices(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("extra.json");
+        Files.writeString(file, """
+                {"models": [
+                  {"id": "vllm/llama-3.3-70b", "upstream": "meta-llama/Llama-3.3-70B-Instruct", "context_window": 131072, "aliases": ["llama-70b"]},
+                  {"id": "openai/gpt-5.2", "api": "openai-chat", "price": {"input": 1e-6, "output": 2e-6}}
+                ]}
+                """);
+        ModelCatalog extended = ModelCatalog.load(List.of(file));
+        CatalogModel llama = extended.find("llama-70b").orElseThrow();
+        assertThat(llama.id()).isEqualTo("vllm/llama-3.3-70b");
+        assertThat(llama.provider()).isEqualTo("vllm");
+        assertThat(llama.upstream()).isEqualTo("meta-llama/Llama-3.3-70B-Instruct");
+        assertThat(llama.price()).isNull(); // unknown, never invented
+        assertThat(extended.find("openai/gpt-5.2").orElseThrow().price().input()).isEqualTo(1e-6);
+    }
+}

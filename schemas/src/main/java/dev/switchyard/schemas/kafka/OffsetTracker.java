@@ -1,0 +1,66 @@
+package dev.switchyard.schemas.kafka;
+
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Commit bookkeeping for consumers that finish records out of order (asynchronous provider calls, requests waiting
+ * for their router). A partition's committable offset is the lowest offset still in flight, or one past the last
+ * finished offset when nothing is: so a crash re-delivers every unfinished record and no finished one is lost.
+ * Not thread-safe: call it from the consumer's thread.
+ */
+public final class OffsetTracker {
+    private final Map<TopicPartition, TreeSet<Long>> inFlight = new HashMap<>();
+    private final Map<TopicPartition, Long> nextAfterFinished = new HashMap<>();
+    private final Map<TopicPartition, Long> lastCommitted = new HashMap<>();
+
+    public void started(TopicPartition partition, long offset) {
+        inFlight.computeIfAbsent(partition, p -> new TreeSet<>()).add(offset);
+    }
+
+    public void finished(TopicPartition partition, long offset) {
+        TreeSet<Long> offsets = inFlight.get(partition);
+        if (offsets != null) {
+            offsets.remove(offset);
+        }
+        nextAfterFinished.merge(partition, offset + 1, Math::max);
+    }
+
+    public int inFlightCount() {
+        int n = 0;
+        for (TreeSet<Long> offsets : inFlight.values()) {
+            n += offsets.size();
+        }
+        return n;
+    }
+
+    /** Offsets that advanced since the last call; committing them is safe. */
+    public Map<TopicPartition, OffsetAndMetadata> takeCommittable() {
+        Map<TopicPartition, OffsetAndMetadata> result = new HashMap<>();
+        for (Map.Entry<TopicPartition, Long> entry : nextAfterFinished.entrySet()) {
+            TopicPartition partition = entry.getKey();
+            TreeSet<Long> offsets = inFlight.get(partition);
+            long committable = offsets == null || offsets.isEmpty() ? entry.getValue() : offsets.first();
+            Long previous = lastCommitted.get(partition);
+            if (previous == null || committable > previous) {
+                result.put(partition, new OffsetAndMetadata(committable));
+                lastCommitted.put(partition, committable);
+            }
+        }
+        return result;
+    }
+
+    /** Forget partitions this consumer no longer owns: their records will be redelivered to the new owner. */
+    public void revoked(Collection<TopicPartition> partitions) {
+        for (TopicPartition partition : partitions) {
+            inFlight.remove(partition);
+            nextAfterFinished.remove(partition);
+            lastCommitted.remove(partition);
+        }
+    }
+}
