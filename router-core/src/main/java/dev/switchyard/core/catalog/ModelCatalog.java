@@ -67,6 +67,20 @@ public final class ModelCatalog {
         return new ModelCatalog(models);
     }
 
+    /** The built-in catalog extended by the files named in {@code SWITCHYARD_CATALOG} (separated by ',' or ':'). */
+    public static ModelCatalog fromEnvironment() {
+        String files = System.getenv("SWITCHYARD_CATALOG");
+        List<Path> paths = new ArrayList<>();
+        if (files != null) {
+            for (String file : files.split("[,:]")) {
+                if (!file.isBlank()) {
+                    paths.add(Path.of(file.trim()));
+                }
+            }
+        }
+        return load(paths);
+    }
+
     public static ModelCatalog builtIn() {
         return load(List.of());
     }

@@ -1,0 +1,64 @@
+package dev.switchyard.ingress;
+
+import dev.switchyard.core.catalog.ModelCatalog;
+import dev.switchyard.schemas.kafka.KafkaSettings;
+import dev.switchyard.schemas.kafka.TopicLayout;
+import dev.switchyard.schemas.kafka.TopicProvisioner;
+import dev.switchyard.schemas.serde.EventSerdes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs one ingress instance on its own. Configuration from the environment:
+ * <ul>
+ *   <li>{@code KAFKA_BOOTSTRAP_SERVERS} (default 127.0.0.1:9092), {@code SCHEMA_REGISTRY_URL} (required)</li>
+ *   <li>{@code SWITCHYARD_HOST} (127.0.0.1), {@code SWITCHYARD_PORT} (8080)</li>
+ *   <li>{@code SWITCHYARD_INSTANCE_ID}, {@code SWITCHYARD_CATALOG} (operator catalog files, comma-separated)</li>
+ *   <li>{@code SWITCHYARD_REQUEST_TIMEOUT_SECONDS} (600), {@code SWITCHYARD_MAX_BODY_BYTES} (4 MiB),
+ *       {@code SWITCHYARD_MAX_IN_FLIGHT} (10000), {@code SWITCHYARD_DRAIN_TIMEOUT_SECONDS} (10)</li>
+ * </ul>
+ */
+public final class IngressMain {
+    private static final Logger LOG = LoggerFactory.getLogger(IngressMain.class);
+
+    private IngressMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        String bootstrap = env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
+        String registry = System.getenv("SCHEMA_REGISTRY_URL");
+        if (registry == null || registry.isBlank()) {
+            System.err.println("SCHEMA_REGISTRY_URL is required (e.g. http://127.0.0.1:8081/apis/ccompat/v7)");
+            System.exit(2);
+        }
+
+        TopicProvisioner.ensureTopics(bootstrap, TopicLayout.defaults());
+        IngressConfig defaults = IngressConfig.defaults(new KafkaSettings(bootstrap, "switchyard"), new EventSerdes(registry),
+                ModelCatalog.fromEnvironment());
+        IngressConfig config = defaults
+                .withHost(env("SWITCHYARD_HOST", defaults.host()))
+                .withPort(Integer.parseInt(env("SWITCHYARD_PORT", String.valueOf(defaults.port()))))
+                .withInstanceId(env("SWITCHYARD_INSTANCE_ID", defaults.instanceId()))
+                .withRequestTimeout(Duration.ofSeconds(Long.parseLong(env("SWITCHYARD_REQUEST_TIMEOUT_SECONDS", "600"))))
+                .withMaxBodyBytes(Long.parseLong(env("SWITCHYARD_MAX_BODY_BYTES", String.valueOf(defaults.maxBodyBytes()))))
+                .withMaxInFlight(Integer.parseInt(env("SWITCHYARD_MAX_IN_FLIGHT", String.valueOf(defaults.maxInFlight()))))
+                .withDrainTimeout(Duration.ofSeconds(Long.parseLong(env("SWITCHYARD_DRAIN_TIMEOUT_SECONDS", "10"))));
+
+        IngressService service = new IngressService(config).start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("stopping ingress {}", config.instanceId());
+            service.close();
+            stopped.countDown();
+        }, "ingress-shutdown"));
+        stopped.await();
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

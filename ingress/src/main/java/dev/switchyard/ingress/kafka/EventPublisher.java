@@ -1,0 +1,106 @@
+package dev.switchyard.ingress.kafka;
+
+import dev.switchyard.events.ChatRequest;
+import dev.switchyard.events.Control;
+import dev.switchyard.events.ControlAction;
+import dev.switchyard.events.RouterConfig;
+import dev.switchyard.schemas.Topics;
+import dev.switchyard.schemas.kafka.KafkaSettings;
+import dev.switchyard.schemas.serde.EventSerdes;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * Everything ingress writes to Kafka, through one idempotent acks=all producer. Sends complete a future on the
+ * producer's I/O thread: callers hop back to their Vert.x context before touching a response.
+ */
+public final class EventPublisher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
+    private static final List<String> WRITTEN = List.of(Topics.REQUESTS, Topics.CONTROL, Topics.ROUTER_CONFIGS, Topics.ROUTER_VERSIONS);
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final EventSerdes serdes;
+    private volatile boolean healthy;
+
+    public EventPublisher(KafkaSettings kafka, EventSerdes serdes, String clientId) {
+        this.producer = new KafkaProducer<>(kafka.producer(clientId));
+        this.serdes = serdes;
+    }
+
+    /**
+     * Registers the schemas and loads the metadata of every topic ingress writes, so that no send made on an event
+     * loop blocks on a registry call or a metadata fetch. Throws if Kafka or the registry is unreachable.
+     */
+    public void warmUp(Duration timeout) {
+        serdes.requests.registerFor(Topics.REQUESTS);
+        serdes.control.registerFor(Topics.CONTROL);
+        serdes.routerConfigs.registerFor(Topics.ROUTER_CONFIGS);
+        serdes.routerConfigs.registerFor(Topics.ROUTER_VERSIONS);
+        for (String topic : WRITTEN) {
+            if (producer.partitionsFor(topic).isEmpty()) {
+                throw new IllegalStateException("topic " + topic + " has no partitions");
+            }
+        }
+        healthy = true;
+    }
+
+    /** False after a failed send until the next successful one. */
+    public boolean isHealthy() {
+        return healthy;
+    }
+
+    public CompletableFuture<RecordMetadata> publishRequest(ChatRequest request) {
+        return send(Topics.REQUESTS, request.getRequestId(), () -> serdes.requests.serialize(Topics.REQUESTS, request));
+    }
+
+    public CompletableFuture<RecordMetadata> publishCancel(String requestId, String reason) {
+        Control control = new Control(requestId, ControlAction.CANCEL, reason, Instant.now());
+        return send(Topics.CONTROL, requestId, () -> serdes.control.serialize(Topics.CONTROL, control));
+    }
+
+    /** The router's current version on router.configs, or a tombstone when {@code current} is null. */
+    public CompletableFuture<RecordMetadata> publishRouterConfig(String routerId, RouterConfig current) {
+        return send(Topics.ROUTER_CONFIGS, routerId, () -> serdes.routerConfigs.serialize(Topics.ROUTER_CONFIGS, current));
+    }
+
+    /** One version on router.versions under {@code <id>@<version>}, kept forever by compaction. */
+    public CompletableFuture<RecordMetadata> publishRouterVersion(RouterConfig version) {
+        String key = version.getId() + "@" + version.getVersion();
+        return send(Topics.ROUTER_VERSIONS, key, () -> serdes.routerConfigs.serialize(Topics.ROUTER_VERSIONS, version));
+    }
+
+    private CompletableFuture<RecordMetadata> send(String topic, String key, Supplier<byte[]> value) {
+        CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
+        try {
+            producer.send(new ProducerRecord<>(topic, key, value.get()), (metadata, error) -> {
+                if (error != null) {
+                    healthy = false;
+                    LOG.warn("send to {} (key {}) failed: {}", topic, key, error.toString());
+                    result.completeExceptionally(error);
+                } else {
+                    healthy = true;
+                    result.complete(metadata);
+                }
+            });
+        } catch (RuntimeException e) { // serialisation, buffer full for max.block.ms, producer closed, ...
+            healthy = false;
+            LOG.warn("send to {} (key {}) refused: {}", topic, key, e.toString());
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,139 @@
+package dev.switchyard.ingress.openai;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchyard.events.ReplyChunk;
+import dev.switchyard.events.ReplyError;
+import dev.switchyard.events.ToolCallDelta;
+import dev.switchyard.events.Usage;
+import dev.switchyard.ingress.chat.ChatResponder;
+import dev.switchyard.ingress.http.Json;
+
+/**
+ * A streamed chat completion as OpenAI sends it: {@code data: {chat.completion.chunk}} events (the first delta carries
+ * the role, then content / tool_calls / reasoning_content fragments, the last the finish_reason), then, when
+ * {@code stream_options.include_usage} was set, a chunk with empty {@code choices} and the usage, then
+ * {@code data: [DONE]}. An error after bytes is a {@code data: {"error":...}} event and the stream ends without [DONE].
+ */
+public final class OpenAiStreamResponder implements ChatResponder {
+    private final String id;
+    private final long created;
+    private final boolean includeUsage;
+    private final String requestedModel;
+    private String model;
+    private boolean roleSent;
+    private Usage usage;
+
+    public OpenAiStreamResponder(String requestId, long createdEpochSeconds, boolean includeUsage, String requestedModel) {
+        this.id = OpenAiJson.completionId(requestId);
+        this.created = createdEpochSeconds;
+        this.includeUsage = includeUsage;
+        this.requestedModel = requestedModel;
+    }
+
+    @Override
+    public boolean streaming() {
+        return true;
+    }
+
+    @Override
+    public String contentType() {
+        return "text/event-stream";
+    }
+
+    @Override
+    public String onChunk(ReplyChunk chunk) {
+        if (model == null) {
+            model = OpenAiJson.modelOf(chunk, requestedModel);
+        }
+        if (chunk.getUsage() != null) {
+            usage = chunk.getUsage();
+        }
+        ObjectNode delta = Json.object();
+        if (!roleSent) {
+            delta.put("role", "assistant");
+            roleSent = true;
+        }
+        if (chunk.getText() != null) {
+            delta.put("content", chunk.getText());
+        }
+        if (chunk.getReasoning() != null) {
+            delta.put("reasoning_content", chunk.getReasoning());
+        }
+        if (!chunk.getToolCalls().isEmpty()) {
+            ArrayNode calls = delta.putArray("tool_calls");
+            for (ToolCallDelta call : chunk.getToolCalls()) {
+                ObjectNode item = calls.addObject().put("index", call.getIndex());
+                if (call.getId() != null) {
+                    item.put("id", call.getId()).put("type", "function");
+                }
+                ObjectNode function = item.putObject("function");
+                if (call.getName() != null) {
+                    function.put("name", call.getName());
+                }
+                if (call.getArguments() != null) {
+                    function.put("arguments", call.getArguments());
+                }
+            }
+        }
+        String finishReason = chunk.getFinal$() ? finishReason(chunk) : null;
+        if (delta.isEmpty() && finishReason == null) {
+            return "";
+        }
+        ObjectNode choice = Json.object().put("index", 0);
+        choice.set("delta", delta);
+        choice.putNull("logprobs");
+        choice.put("finish_reason", finishReason);
+        ObjectNode event = header();
+        event.putArray("choices").add(choice);
+        return event(event);
+    }
+
+    @Override
+    public void reset() {
+        model = null;
+        roleSent = false;
+        usage = null;
+    }
+
+    @Override
+    public String finish() {
+        StringBuilder out = new StringBuilder();
+        if (includeUsage) {
+            ObjectNode event = header();
+            event.putArray("choices");
+            event.set("usage", OpenAiJson.usage(usage));
+            out.append(event(event));
+        }
+        return out.append("data: [DONE]\n\n").toString();
+    }
+
+    @Override
+    public String errorEvent(ReplyError error) {
+        return event(OpenAiJson.error(error));
+    }
+
+    @Override
+    public String errorBody(ReplyError error) {
+        return Json.write(OpenAiJson.error(error));
+    }
+
+    private ObjectNode header() {
+        return Json.object()
+                .put("id", id)
+                .put("object", "chat.completion.chunk")
+                .put("created", created)
+                .put("model", model != null ? model : requestedModel);
+    }
+
+    static String finishReason(ReplyChunk chunk) {
+        if (chunk.getFinishReason() != null) {
+            return chunk.getFinishReason();
+        }
+        return chunk.getToolCalls().isEmpty() ? "stop" : "tool_calls";
+    }
+
+    private static String event(ObjectNode node) {
+        return "data: " + Json.write(node) + "\n\n";
+    }
+}

@@ -1,0 +1,94 @@
+package dev.switchyard.launcher;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Options of {@code switchyard up}. Each flag has an environment variable; flags win.
+ *
+ * @param kafkaBootstrap  an existing Kafka to use instead of starting one (null: start one)
+ * @param schemaRegistry  an existing Confluent-API registry to use instead of starting one (null: start one)
+ * @param mock            "auto" (the mock serves every provider without a key), "on" (every provider), "off"
+ */
+public record UpOptions(
+        String host,
+        int port,
+        Path dataDir,
+        String kafkaBootstrap,
+        String schemaRegistry,
+        List<Path> catalogFiles,
+        String mock,
+        int mockPort,
+        int partitions) {
+
+    static final String USAGE = """
+            Usage: ./switchyard up [options]
+
+              --host HOST              ingress address (SWITCHYARD_HOST, default 127.0.0.1)
+              --port PORT              ingress port (SWITCHYARD_PORT, default 8080)
+              --data-dir DIR           where Kafka and the registry keep their data (SWITCHYARD_DATA_DIR,
+                                       default ./.switchyard-data; delete it to start afresh)
+              --kafka HOST:PORT        use this Kafka instead of starting one (KAFKA_BOOTSTRAP_SERVERS)
+              --schema-registry URL    use this Confluent-API registry instead of starting one (SCHEMA_REGISTRY_URL)
+              --catalog FILE           extra model catalog file, repeatable (SWITCHYARD_CATALOG, ':'-separated)
+              --mock auto|on|off       the mock LLM provider serves providers without an API key (auto, default),
+                                       every provider (on) or none (off) (SWITCHYARD_MOCK)
+              --mock-port PORT         mock provider port (SWITCHYARD_MOCK_PORT, default: a free port)
+              --partitions N           partitions of the request/dispatch/reply topics when created (default 6)
+
+            Provider keys and base URLs come from the SDKs' own variables: OPENAI_API_KEY, OPENAI_BASE_URL,
+            ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, GEMINI_API_KEY, ... (see provider-workers/README.md).
+            """;
+
+    static UpOptions parse(List<String> args, Map<String, String> env) {
+        String host = env.getOrDefault("SWITCHYARD_HOST", "127.0.0.1");
+        int port = Integer.parseInt(env.getOrDefault("SWITCHYARD_PORT", "8080"));
+        Path dataDir = Path.of(env.getOrDefault("SWITCHYARD_DATA_DIR", ".switchyard-data"));
+        String kafka = blankToNull(env.get("KAFKA_BOOTSTRAP_SERVERS"));
+        String registry = blankToNull(env.get("SCHEMA_REGISTRY_URL"));
+        List<Path> catalogs = new ArrayList<>();
+        for (String file : env.getOrDefault("SWITCHYARD_CATALOG", "").split(java.io.File.pathSeparator)) {
+            if (!file.isBlank()) {
+                catalogs.add(Path.of(file.trim()));
+            }
+        }
+        String mock = env.getOrDefault("SWITCHYARD_MOCK", "auto");
+        int mockPort = Integer.parseInt(env.getOrDefault("SWITCHYARD_MOCK_PORT", "0"));
+        int partitions = 6;
+        for (int i = 0; i < args.size(); i++) {
+            String flag = args.get(i);
+            String value = i + 1 < args.size() ? args.get(i + 1) : null;
+            if (flag.contains("=")) {
+                value = flag.substring(flag.indexOf('=') + 1);
+                flag = flag.substring(0, flag.indexOf('='));
+            } else if (value != null) {
+                i++;
+            }
+            if (value == null) {
+                throw new IllegalArgumentException(flag + " needs a value");
+            }
+            switch (flag) {
+                case "--host" -> host = value;
+                case "--port" -> port = Integer.parseInt(value);
+                case "--data-dir" -> dataDir = Path.of(value);
+                case "--kafka" -> kafka = value;
+                case "--schema-registry" -> registry = value;
+                case "--catalog" -> catalogs.add(Path.of(value));
+                case "--mock" -> mock = value;
+                case "--mock-port" -> mockPort = Integer.parseInt(value);
+                case "--partitions" -> partitions = Integer.parseInt(value);
+                default -> throw new IllegalArgumentException("unknown option " + flag);
+            }
+        }
+        if (!List.of("auto", "on", "off").contains(mock)) {
+            throw new IllegalArgumentException("--mock takes auto, on or off, not " + mock);
+        }
+        return new UpOptions(host, port, dataDir.toAbsolutePath(), kafka, registry, List.copyOf(catalogs), mock, mockPort, partitions);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}

@@ -1,0 +1,194 @@
+package dev.switchyard.workers;
+
+import dev.switchyard.core.catalog.ModelCatalog;
+import dev.switchyard.schemas.Topics;
+import dev.switchyard.schemas.kafka.KafkaSettings;
+import dev.switchyard.schemas.serde.EventSerdes;
+import dev.switchyard.workers.dispatch.ControlConsumer;
+import dev.switchyard.workers.dispatch.DispatchConsumer;
+import dev.switchyard.workers.dispatch.RequestExecutor;
+import dev.switchyard.workers.failover.AttemptIds;
+import dev.switchyard.workers.failover.RetryAfterBook;
+import dev.switchyard.workers.failover.WorkerRuntime;
+import dev.switchyard.workers.metrics.WorkerMetrics;
+import dev.switchyard.workers.providers.ProviderAdapters;
+import dev.switchyard.workers.providers.ProviderRegistry;
+import dev.switchyard.workers.providers.http.UpstreamHttp;
+import dev.switchyard.workers.replies.ReplyPublisher;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The provider-worker service: consumes {@code llm.dispatch}, calls providers through their adapters with failover
+ * along each request's candidates, streams reply chunks to the requester's reply partition and publishes one
+ * Completion per request; CANCELs on {@code llm.control} stop the matching call. Owns its Vert.x instance (HTTP
+ * client, timers), one Kafka producer and two consumer threads.
+ */
+public final class ProviderWorkerService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ProviderWorkerService.class);
+
+    private final WorkerConfig config;
+    private final KafkaSettings kafka;
+    private final EventSerdes serdes;
+    private final ModelCatalog catalog;
+    private final WorkerMetrics metrics;
+    private Vertx vertx;
+    private UpstreamHttp http;
+    private KafkaProducer<String, byte[]> producer;
+    private RequestExecutor executor;
+    private DispatchConsumer dispatchConsumer;
+    private ControlConsumer controlConsumer;
+    private Thread dispatchThread;
+    private Thread controlThread;
+    private volatile boolean started;
+    private volatile boolean closed;
+
+    public ProviderWorkerService(WorkerConfig config, KafkaSettings kafka, EventSerdes serdes, ModelCatalog catalog) {
+        this(config, kafka, serdes, catalog, new SimpleMeterRegistry());
+    }
+
+    public ProviderWorkerService(WorkerConfig config, KafkaSettings kafka, EventSerdes serdes, ModelCatalog catalog,
+                                 MeterRegistry meters) {
+        this.config = config;
+        this.kafka = kafka;
+        this.serdes = serdes;
+        this.catalog = catalog;
+        this.metrics = new WorkerMetrics(meters);
+    }
+
+    /** Connects and starts consuming; returns once the threads run (see {@link #isReady()}). */
+    public synchronized ProviderWorkerService start() {
+        if (started) {
+            return this;
+        }
+        try {
+            doStart();
+        } catch (RuntimeException e) {
+            releasePartialStart();
+            throw e;
+        }
+        started = true;
+        LOG.info("provider worker {} started (max {} in flight, group {})", config.instanceId(), config.maxInFlight(),
+                config.consumerGroup());
+        return this;
+    }
+
+    private void doStart() {
+        // Register schemas up front: the first reply must not wait for (or block an event loop on) the registry.
+        serdes.replies.registerFor(Topics.REPLIES);
+        serdes.completions.registerFor(Topics.COMPLETIONS);
+        int eventLoops = Math.max(1, Runtime.getRuntime().availableProcessors());
+        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
+        http = new UpstreamHttp(vertx, config.connectTimeout(), config.idleTimeout(), Math.max(16, config.maxInFlight()));
+        String clientId = "worker-" + config.instanceId();
+        producer = new KafkaProducer<>(kafka.producer(clientId), new StringSerializer(), new ByteArraySerializer());
+        // Fetch metadata now: a send must never wait for it on an event loop.
+        producer.partitionsFor(Topics.COMPLETIONS);
+        producer.partitionsFor(Topics.REPLIES);
+        WorkerRuntime runtime = new WorkerRuntime(vertx, catalog, new ProviderRegistry(config.providers()),
+                new ProviderAdapters(http), new ReplyPublisher(producer, serdes), new RetryAfterBook(),
+                new AttemptIds(config.instanceId()), metrics, Clock.systemUTC());
+        executor = new RequestExecutor(runtime, eventLoops);
+
+        Map<String, Object> dispatchProps = kafka.consumer(config.consumerGroup(), clientId + "-dispatch");
+        dispatchProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(500, config.maxInFlight()));
+        dispatchConsumer = new DispatchConsumer(
+                new KafkaConsumer<>(dispatchProps, new StringDeserializer(), new ByteArrayDeserializer()),
+                serdes.dispatch, executor::submit, config.maxInFlight());
+        metrics.inFlight(dispatchConsumer::inFlight);
+        controlConsumer = new ControlConsumer(
+                new KafkaConsumer<>(kafka.consumer(null, clientId + "-control"), new StringDeserializer(), new ByteArrayDeserializer()),
+                serdes.control, executor::cancel);
+
+        controlThread = new Thread(controlConsumer, "worker-control-" + config.instanceId());
+        dispatchThread = new Thread(dispatchConsumer, "worker-dispatch-" + config.instanceId());
+        controlThread.start();
+        dispatchThread.start();
+    }
+
+    private void releasePartialStart() {
+        if (producer != null) {
+            producer.close(Duration.ZERO);
+        }
+        if (http != null) {
+            http.close();
+        }
+        if (vertx != null) {
+            vertx.close();
+        }
+    }
+
+    /** Consuming dispatches (partitions assigned) and listening for cancellations. */
+    public boolean isReady() {
+        return started && !closed && dispatchConsumer.isRunning() && dispatchConsumer.isAssigned()
+                && controlConsumer.isRunning() && controlConsumer.isPositioned();
+    }
+
+    public WorkerConfig config() {
+        return config;
+    }
+
+    public MeterRegistry meters() {
+        return metrics.registry();
+    }
+
+    /**
+     * Stops taking dispatches, lets running requests finish for up to {@link WorkerConfig#shutdownGrace()}, then
+     * abandons the rest without publishing anything (their dispatches stay uncommitted and go to another worker).
+     */
+    @Override
+    public synchronized void close() {
+        if (!started || closed) {
+            return;
+        }
+        closed = true;
+        dispatchConsumer.drain();
+        Instant graceEnd = Instant.now().plus(config.shutdownGrace());
+        while (executor.running() > 0 && Instant.now().isBefore(graceEnd)) {
+            try {
+                Thread.sleep(20); // shutdown only: waiting for in-flight requests to drain
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        executor.abandonAll();
+        dispatchConsumer.stop();
+        controlConsumer.stop();
+        join(dispatchThread);
+        join(controlThread);
+        producer.close(Duration.ofSeconds(5));
+        http.close();
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("vert.x did not close cleanly: {}", e.toString());
+        }
+        LOG.info("provider worker {} stopped", config.instanceId());
+    }
+
+    private static void join(Thread thread) {
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(15));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

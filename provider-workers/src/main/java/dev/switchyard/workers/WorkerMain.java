@@ -1,0 +1,74 @@
+package dev.switchyard.workers;
+
+import dev.switchyard.core.catalog.ModelCatalog;
+import dev.switchyard.schemas.kafka.KafkaSettings;
+import dev.switchyard.schemas.kafka.TopicLayout;
+import dev.switchyard.schemas.kafka.TopicProvisioner;
+import dev.switchyard.schemas.serde.EventSerdes;
+import dev.switchyard.workers.providers.ProvidersConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs one provider-worker instance on its own. Configuration from the environment (or {@code --name=value}
+ * arguments with the same names, lower-cased with dashes: {@code --kafka-bootstrap-servers=...}):
+ * <ul>
+ *   <li>{@code KAFKA_BOOTSTRAP_SERVERS} (default localhost:9092), {@code SCHEMA_REGISTRY_URL} (required)</li>
+ *   <li>{@code SWITCHYARD_WORKER_ID}, {@code SWITCHYARD_WORKER_MAX_IN_FLIGHT} (512),
+ *       {@code SWITCHYARD_WORKER_GROUP} (switchyard-provider-workers),
+ *       {@code SWITCHYARD_UPSTREAM_IDLE_TIMEOUT_MS} (300000)</li>
+ *   <li>{@code SWITCHYARD_CATALOG}: operator catalog files, comma-separated</li>
+ *   <li>{@code SWITCHYARD_MOCK_PROVIDER_URL}: answer every provider without key or base URL from this mock</li>
+ *   <li>provider variables: {@code OPENAI_API_KEY}, {@code OPENAI_BASE_URL}, {@code ANTHROPIC_API_KEY},
+ *       {@code GEMINI_API_KEY}, ... (see README)</li>
+ * </ul>
+ */
+public final class WorkerMain {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerMain.class);
+
+    private WorkerMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        for (String arg : args) {
+            if (arg.startsWith("--") && arg.contains("=")) {
+                String name = arg.substring(2, arg.indexOf('=')).toUpperCase().replace('-', '_');
+                env.put(name, arg.substring(arg.indexOf('=') + 1));
+            }
+        }
+        String bootstrap = env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
+        String registry = env.get("SCHEMA_REGISTRY_URL");
+        if (registry == null || registry.isBlank()) {
+            System.err.println("SCHEMA_REGISTRY_URL is required (e.g. http://localhost:8081/apis/ccompat/v7)");
+            System.exit(2);
+        }
+
+        WorkerConfig config = new WorkerConfig(
+                env.getOrDefault("SWITCHYARD_WORKER_ID", WorkerConfig.newInstanceId()),
+                Integer.parseInt(env.getOrDefault("SWITCHYARD_WORKER_MAX_IN_FLIGHT", String.valueOf(WorkerConfig.DEFAULT_MAX_IN_FLIGHT))),
+                env.get("SWITCHYARD_WORKER_GROUP"),
+                new ProvidersConfig(Map.of(), env, env.get("SWITCHYARD_MOCK_PROVIDER_URL")),
+                null,
+                env.containsKey("SWITCHYARD_UPSTREAM_IDLE_TIMEOUT_MS")
+                        ? Duration.ofMillis(Long.parseLong(env.get("SWITCHYARD_UPSTREAM_IDLE_TIMEOUT_MS"))) : null,
+                null);
+
+        TopicProvisioner.ensureTopics(bootstrap, TopicLayout.defaults());
+        ProviderWorkerService service = new ProviderWorkerService(config, new KafkaSettings(bootstrap, "switchyard"),
+                new EventSerdes(registry), ModelCatalog.fromEnvironment());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            service.close();
+            stopped.countDown();
+        }, "worker-shutdown"));
+        service.start();
+        LOG.info("provider worker {} consuming from {}", config.instanceId(), bootstrap);
+        stopped.await();
+    }
+}

@@ -1,0 +1,94 @@
+package dev.switchyard.workers.failover;
+
+import dev.switchyard.events.Dispatch;
+import dev.switchyard.events.FallbackPolicy;
+import dev.switchyard.workers.providers.UpstreamFailure;
+
+import java.util.Locale;
+
+/**
+ * Which failures move a request to its next candidate, and the request's limits. Before the first content delta, a
+ * connect error, a timeout, a 5xx, a 429 and a context-length error (to a candidate with a larger window) fail over;
+ * any other 4xx is the client's problem and goes straight back with the provider's status and message. After the
+ * first delta nothing fails over (the client already has text that another model would not continue).
+ * Later: circuit breakers and hedging plug in here and in {@link RequestExecution}.
+ */
+public final class FailoverPolicy {
+    /** How an attempt's failure is recorded and whether the next candidate is tried. */
+    public record Verdict(String outcome, boolean tryNext) {
+    }
+
+    private final int maxAttempts;
+    private final Long ttftTimeoutMs;
+    private final Long totalTimeoutMs;
+
+    public FailoverPolicy(int maxAttempts, Long ttftTimeoutMs, Long totalTimeoutMs) {
+        this.maxAttempts = maxAttempts;
+        this.ttftTimeoutMs = ttftTimeoutMs;
+        this.totalTimeoutMs = totalTimeoutMs;
+    }
+
+    /** The dispatch's effective policy; max_attempts defaults to every candidate. */
+    public static FailoverPolicy of(Dispatch dispatch) {
+        FallbackPolicy fallback = dispatch.getFallback();
+        int candidates = dispatch.getCandidates().size();
+        Integer max = fallback == null ? null : fallback.getMaxAttempts();
+        Long ttft = fallback == null ? null : positive(fallback.getTtftTimeoutMs());
+        Long total = fallback == null ? null : positive(fallback.getTotalTimeoutMs());
+        return new FailoverPolicy(max == null || max < 1 ? Math.max(1, candidates) : max, ttft, total);
+    }
+
+    public int maxAttempts() {
+        return maxAttempts;
+    }
+
+    public Long ttftTimeoutMs() {
+        return ttftTimeoutMs;
+    }
+
+    public Long totalTimeoutMs() {
+        return totalTimeoutMs;
+    }
+
+    /** The verdict on a failure that happened before the attempt's first content delta. */
+    public static Verdict beforeFirstContent(UpstreamFailure failure) {
+        return switch (failure.kind()) {
+            case CONNECT, STREAM_BROKEN -> new Verdict(Outcome.CONNECT_ERROR, true);
+            case TIMEOUT -> new Verdict(Outcome.TIMEOUT, true);
+            case NOT_CONFIGURED -> new Verdict(Outcome.ERROR, true);
+            case BAD_REQUEST -> new Verdict(Outcome.ERROR, false);
+            case HTTP -> http(failure);
+        };
+    }
+
+    private static Verdict http(UpstreamFailure failure) {
+        int status = failure.status();
+        if (status == 429) {
+            return new Verdict(Outcome.RATE_LIMITED, true);
+        }
+        if (status == 408) {
+            return new Verdict(Outcome.TIMEOUT, true);
+        }
+        if (status >= 500) {
+            return new Verdict(Outcome.ERROR, true);
+        }
+        if (isContextLength(failure)) {
+            return new Verdict(Outcome.CONTEXT_LENGTH, true);
+        }
+        return new Verdict(Outcome.ERROR, false);
+    }
+
+    /** OpenAI's {@code context_length_exceeded} code, or the providers' wording of it (Anthropic: "prompt is too long"). */
+    static boolean isContextLength(UpstreamFailure failure) {
+        if ("context_length_exceeded".equals(failure.code())) {
+            return true;
+        }
+        String message = failure.message() == null ? "" : failure.message().toLowerCase(Locale.ROOT);
+        return message.contains("context length") || message.contains("context window")
+                || message.contains("prompt is too long") || message.contains("maximum context");
+    }
+
+    private static Long positive(Long value) {
+        return value == null || value <= 0 ? null : value;
+    }
+}
