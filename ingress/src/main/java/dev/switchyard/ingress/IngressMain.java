@@ -22,6 +22,19 @@ import java.util.concurrent.CountDownLatch;
  * </ul>
  */
 public final class IngressMain {
+    /** The environment variables this main reads (docker-compose.yml is checked against them). */
+    public static final java.util.List<String> ENVIRONMENT = java.util.List.of(
+            "KAFKA_BOOTSTRAP_SERVERS",
+            "SCHEMA_REGISTRY_URL",
+            "SWITCHYARD_HOST",
+            "SWITCHYARD_PORT",
+            "SWITCHYARD_INSTANCE_ID",
+            "SWITCHYARD_REQUEST_TIMEOUT_SECONDS",
+            "SWITCHYARD_MAX_BODY_BYTES",
+            "SWITCHYARD_MAX_IN_FLIGHT",
+            "SWITCHYARD_DRAIN_TIMEOUT_SECONDS",
+            "SWITCHYARD_CATALOG");
+
     private static final Logger LOG = LoggerFactory.getLogger(IngressMain.class);
 
     private IngressMain() {

@@ -29,6 +29,17 @@ import java.util.concurrent.CountDownLatch;
  * </ul>
  */
 public final class WorkerMain {
+    /** The environment variables this main reads (docker-compose.yml is checked against them). */
+    public static final java.util.List<String> ENVIRONMENT = java.util.List.of(
+            "KAFKA_BOOTSTRAP_SERVERS",
+            "SCHEMA_REGISTRY_URL",
+            "SWITCHYARD_WORKER_ID",
+            "SWITCHYARD_WORKER_MAX_IN_FLIGHT",
+            "SWITCHYARD_WORKER_GROUP",
+            "SWITCHYARD_MOCK_PROVIDER_URL",
+            "SWITCHYARD_UPSTREAM_IDLE_TIMEOUT_MS",
+            "SWITCHYARD_CATALOG");
+
     private static final Logger LOG = LoggerFactory.getLogger(WorkerMain.class);
 
     private WorkerMain() {

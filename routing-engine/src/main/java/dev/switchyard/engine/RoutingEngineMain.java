@@ -18,6 +18,13 @@ import java.util.concurrent.CountDownLatch;
  * {@code SWITCHYARD_INSTANCE_ID}. Run as many as needed: they share the consumer group.
  */
 public final class RoutingEngineMain {
+    /** The environment variables this main reads (docker-compose.yml is checked against them). */
+    public static final java.util.List<String> ENVIRONMENT = java.util.List.of(
+            "KAFKA_BOOTSTRAP_SERVERS",
+            "SCHEMA_REGISTRY_URL",
+            "SWITCHYARD_INSTANCE_ID",
+            "SWITCHYARD_CATALOG");
+
     private RoutingEngineMain() {
     }
 
