@@ -1,0 +1,283 @@
+package dev.switchyard.metrics.report;
+
+import dev.switchyard.events.MetricDefinition;
+import dev.switchyard.events.MetricDirection;
+import dev.switchyard.events.MetricKind;
+import dev.switchyard.events.Route;
+import dev.switchyard.events.RouterConfig;
+import dev.switchyard.events.Variant;
+import dev.switchyard.metrics.clickhouse.ClickHouseConnection;
+import dev.switchyard.metrics.clickhouse.ClickHouseEndpoint;
+import dev.switchyard.metrics.report.ExperimentReport.Bounds;
+import dev.switchyard.metrics.report.ExperimentReport.Difference;
+import dev.switchyard.metrics.report.ExperimentReport.MetricReport;
+import dev.switchyard.metrics.report.ExperimentReport.Percentiles;
+import dev.switchyard.metrics.report.ExperimentReport.RouteReport;
+import dev.switchyard.metrics.report.ExperimentReport.Srm;
+import dev.switchyard.metrics.report.ExperimentReport.VariantReport;
+import dev.switchyard.metrics.report.ReportQueries.Outcome;
+import dev.switchyard.metrics.report.ReportQueries.Retention;
+import dev.switchyard.metrics.report.ReportQueries.Traffic;
+import dev.switchyard.metrics.report.ReportQueries.VariantKey;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Builds experiment reports from ClickHouse: the library behind
+ * {@code GET /router/v1/routers/{id}/report?from=&to=&metric=}.
+ *
+ * <p>Per route (the control is its first variant) and variant: users, requests, traffic share against the
+ * configured weight with a sample-ratio-mismatch test, error rate and errors by kind, failovers, p50/p95 latency
+ * (successful requests) and TTFT, cost per request and per 1,000 users, tokens; and per outcome metric declared on
+ * the router, the mean with its anytime-valid confidence sequence, the difference to the control with its own
+ * sequence, and a verdict honouring the metric's direction. What a metric's mean is:
+ * <ul>
+ *   <li>boolean (conversion, thumbs up): the share of the variant's users (users served in the range) with a
+ *       positive outcome; without user ids, the mean of the attributed feedback values;</li>
+ *   <li>float (satisfaction, revenue): the mean of the attributed feedback values, one per request, and one per
+ *       user and variant for feedback keyed by user;</li>
+ *   <li>retention: the share of users first seen in the range who came back on a later day within N days,
+ *       computed from the request log (users whose N days are not over yet are left out).</li>
+ * </ul>
+ * Thread-safe.
+ */
+public final class ExperimentReports implements AutoCloseable {
+    public static final String WINNER = "winner";
+    public static final String LOSER = "loser";
+    public static final String INCONCLUSIVE = "inconclusive";
+    public static final String CONTROL = "control";
+
+    private final ClickHouseConnection clickHouse;
+    private final boolean ownsConnection;
+    private final ReportQueries queries;
+    private final ReportOptions options;
+    private final ConfidenceSequences sequences;
+
+    public ExperimentReports(ClickHouseEndpoint endpoint) {
+        this(new ClickHouseConnection(endpoint), ReportOptions.defaults(), true);
+    }
+
+    public ExperimentReports(ClickHouseEndpoint endpoint, ReportOptions options) {
+        this(new ClickHouseConnection(endpoint), options, true);
+    }
+
+    /** Shares {@code clickHouse} (not closed by {@link #close()}). */
+    public ExperimentReports(ClickHouseConnection clickHouse, ReportOptions options) {
+        this(clickHouse, options, false);
+    }
+
+    private ExperimentReports(ClickHouseConnection clickHouse, ReportOptions options, boolean ownsConnection) {
+        this.clickHouse = clickHouse;
+        this.ownsConnection = ownsConnection;
+        this.queries = new ReportQueries(clickHouse);
+        this.options = options;
+        this.sequences = new ConfidenceSequences(options.alpha(), options.optimizeAt());
+    }
+
+    /**
+     * @param router the router as it is now (its routes, weights and metric definitions)
+     * @param from   start of the range (inclusive)
+     * @param to     end of the range (exclusive)
+     * @param metric only this outcome metric; null for all the router declares
+     * @throws IllegalArgumentException when {@code metric} is not declared on the router, or the range is empty
+     */
+    public ExperimentReport report(RouterConfig router, Instant from, Instant to, String metric) {
+        if (!from.isBefore(to)) {
+            throw new IllegalArgumentException("'from' must be before 'to'");
+        }
+        List<MetricDefinition> metrics = new ArrayList<>();
+        for (MetricDefinition m : router.getMetrics()) {
+            if (metric == null || m.getName().equals(metric)) {
+                metrics.add(m);
+            }
+        }
+        if (metric != null && metrics.isEmpty()) {
+            throw new IllegalArgumentException("router " + router.getId() + " declares no metric '" + metric + "'");
+        }
+        String routerId = router.getId();
+        Map<VariantKey, Traffic> traffic = queries.traffic(routerId, from, to);
+        Map<VariantKey, Map<String, Long>> errors = queries.errorsByKind(routerId, from, to);
+        Map<VariantKey, Map<String, Outcome>> outcomes = metrics.isEmpty() ? Map.of() : queries.outcomes(routerId, from, to);
+        Map<String, Map<VariantKey, Retention>> retention = new HashMap<>();
+        for (MetricDefinition m : metrics) {
+            if (m.getKind() == MetricKind.RETENTION) {
+                int days = m.getRetentionDays() == null ? 7 : m.getRetentionDays();
+                retention.put(m.getName(), queries.retention(routerId, from, to, days, options.clock().instant()));
+            }
+        }
+
+        List<Route> routes = new ArrayList<>(router.getRoutes());
+        if (router.getDefaultRoute() != null) {
+            routes.add(router.getDefaultRoute());
+        }
+        List<RouteReport> routeReports = new ArrayList<>();
+        for (Route route : routes) {
+            routeReports.add(routeReport(route, metrics, traffic, errors, outcomes, retention));
+        }
+        Map<String, Long> unattributed = new TreeMap<>();
+        Map<String, Outcome> none = outcomes.getOrDefault(new VariantKey("", ""), Map.of());
+        for (MetricDefinition m : metrics) {
+            Outcome o = none.get(m.getName());
+            unattributed.put(m.getName(), o == null ? 0 : o.observations());
+        }
+        return new ExperimentReport(routerId, router.getVersion(), from, to, options.clock().instant(), options.alpha(),
+                routeReports, unattributed);
+    }
+
+    private RouteReport routeReport(Route route, List<MetricDefinition> metrics, Map<VariantKey, Traffic> traffic,
+                                    Map<VariantKey, Map<String, Long>> errors, Map<VariantKey, Map<String, Outcome>> outcomes,
+                                    Map<String, Map<VariantKey, Retention>> retention) {
+        String routeId = route.getRouteId();
+        // Configured variants in order (the first is the control), then any the log has but the router no longer.
+        Set<String> variantIds = new LinkedHashSet<>();
+        Map<String, Variant> configured = new HashMap<>();
+        for (Variant v : route.getVariants()) {
+            variantIds.add(v.getVariantId());
+            configured.put(v.getVariantId(), v);
+        }
+        for (VariantKey k : traffic.keySet()) {
+            if (k.routeId().equals(routeId)) {
+                variantIds.add(k.variantId());
+            }
+        }
+        List<String> ids = new ArrayList<>(variantIds);
+        String controlId = route.getVariants().isEmpty() ? null : route.getVariants().get(0).getVariantId();
+
+        long users = 0;
+        long requests = 0;
+        for (String id : ids) {
+            Traffic t = traffic.get(new VariantKey(routeId, id));
+            if (t != null) {
+                users += t.users();
+                requests += t.requests();
+            }
+        }
+        boolean byUsers = users > 0;
+        long[] units = new long[ids.size()];
+        double[] weights = new double[ids.size()];
+        int totalWeight = 0;
+        for (int i = 0; i < ids.size(); i++) {
+            Traffic t = traffic.get(new VariantKey(routeId, ids.get(i)));
+            units[i] = t == null ? 0 : byUsers ? t.users() : t.requests();
+            Variant v = configured.get(ids.get(i));
+            weights[i] = v == null ? 0 : v.getWeight();
+            totalWeight += (int) weights[i];
+        }
+        SampleRatioMismatch.Result srm = SampleRatioMismatch.test(units, weights, options.srmThreshold());
+        long totalUnits = byUsers ? users : requests;
+
+        // Each metric's sample for every variant first, so each variant can be compared with the control.
+        Map<String, Map<String, SampleStats>> samples = new HashMap<>();
+        Map<String, String> units2 = new HashMap<>();
+        for (MetricDefinition m : metrics) {
+            Map<String, SampleStats> byVariant = new HashMap<>();
+            for (String id : ids) {
+                VariantKey key = new VariantKey(routeId, id);
+                byVariant.put(id, sample(m, traffic.get(key), outcomes.getOrDefault(key, Map.of()).get(m.getName()),
+                        retention.getOrDefault(m.getName(), Map.of()).get(key), units2));
+            }
+            samples.put(m.getName(), byVariant);
+        }
+
+        List<VariantReport> variants = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            String id = ids.get(i);
+            VariantKey key = new VariantKey(routeId, id);
+            Traffic t = traffic.getOrDefault(key, new Traffic(0, 0, 0, 0, 0, null, null, null, null, 0, 0, 0, 0));
+            Variant v = configured.get(id);
+            boolean isControl = id.equals(controlId);
+            List<MetricReport> metricReports = new ArrayList<>();
+            for (MetricDefinition m : metrics) {
+                SampleStats sample = samples.get(m.getName()).get(id);
+                SampleStats control = controlId == null ? null : samples.get(m.getName()).get(controlId);
+                metricReports.add(metricReport(m, units2.get(m.getName()), sample, isControl ? null : control, isControl));
+            }
+            variants.add(new VariantReport(id, v == null ? null : v.getModelId(), isControl, v != null,
+                    v == null ? 0 : v.getWeight(), totalWeight == 0 ? null : weights[i] / totalWeight,
+                    t.users(), t.requests(), totalUnits == 0 ? null : (double) units[i] / totalUnits,
+                    t.errors(), ratio(t.errors(), t.requests()), errors.getOrDefault(key, Map.of()), t.cancelled(),
+                    t.failovers(), new Percentiles(t.latencyP50(), t.latencyP95()), new Percentiles(t.ttftP50(), t.ttftP95()),
+                    t.costUsd(), t.pricedRequests() == 0 ? null : ratio(t.costUsd(), t.requests()),
+                    t.pricedRequests() == 0 || t.users() == 0 ? null : t.costUsd() / t.users() * 1000,
+                    t.inputTokens(), t.outputTokens(), metricReports));
+        }
+        Srm srmReport = srm == null ? null
+                : new Srm(srm.chiSquare(), srm.degreesOfFreedom(), srm.pValue(), srm.flagged(), options.srmThreshold());
+        return new RouteReport(routeId, route.getCelExpression(), controlId, byUsers ? "users" : "requests", users,
+                requests, srmReport, variants);
+    }
+
+    /** The sample of metric {@code m} in one variant (see the class comment for what each kind means). */
+    private static SampleStats sample(MetricDefinition m, Traffic traffic, Outcome outcome, Retention retention,
+                                      Map<String, String> unitOut) {
+        switch (m.getKind()) {
+            case RETENTION -> {
+                unitOut.put(m.getName(), "users");
+                return retention == null ? SampleStats.bernoulli(0, 0) : SampleStats.bernoulli(retention.users(), retention.returned());
+            }
+            case BOOLEAN -> {
+                long users = traffic == null ? 0 : traffic.users();
+                if (users > 0) {
+                    unitOut.put(m.getName(), "users");
+                    long positive = outcome == null ? 0 : Math.min(outcome.positiveUsers(), users);
+                    return SampleStats.bernoulli(users, positive);
+                }
+                unitOut.putIfAbsent(m.getName(), "observations");
+                return outcome == null ? new SampleStats(0, 0, 0) : new SampleStats(outcome.observations(), outcome.sum(), outcome.sumSq());
+            }
+            default -> {
+                unitOut.put(m.getName(), "observations");
+                return outcome == null ? new SampleStats(0, 0, 0) : new SampleStats(outcome.observations(), outcome.sum(), outcome.sumSq());
+            }
+        }
+    }
+
+    private MetricReport metricReport(MetricDefinition m, String unit, SampleStats sample, SampleStats control, boolean isControl) {
+        ConfidenceSequences.Interval mean = sequences.mean(sample);
+        Difference difference = null;
+        String verdict = isControl ? CONTROL : INCONCLUSIVE;
+        if (!isControl && control != null) {
+            ConfidenceSequences.Interval diff = sequences.difference(sample, control);
+            double controlMean = control.mean();
+            Double relative = control.n() > 0 && controlMean != 0 && Double.isFinite(diff.estimate())
+                    ? diff.estimate() / Math.abs(controlMean) : null;
+            difference = new Difference(finite(diff.estimate()), finite(diff.lower()), finite(diff.upper()), finite(relative));
+            verdict = verdict(m.getDirection(), diff, sample.n(), control.n(), options.minSamples());
+        }
+        return new MetricReport(m.getName(), m.getKind().name().toLowerCase(Locale.ROOT),
+                m.getDirection().name().toLowerCase(Locale.ROOT), unit, sample.n(), finite(mean.estimate()),
+                new Bounds(finite(mean.lower()), finite(mean.upper())), difference, verdict);
+    }
+
+    /** Winner when the difference's sequence lies entirely on the metric's good side; loser on the bad side. */
+    static String verdict(MetricDirection direction, ConfidenceSequences.Interval diff, long n, long controlN, long minSamples) {
+        if (n < minSamples || controlN < minSamples || !diff.isBounded() || diff.contains(0)) {
+            return INCONCLUSIVE;
+        }
+        boolean better = direction == MetricDirection.DECREASE ? diff.upper() < 0 : diff.lower() > 0;
+        return better ? WINNER : LOSER;
+    }
+
+    private static Double ratio(double a, long b) {
+        return b == 0 ? null : a / b;
+    }
+
+    private static Double finite(Double v) {
+        return v == null || !Double.isFinite(v) ? null : v;
+    }
+
+    @Override
+    public void close() {
+        if (ownsConnection) {
+            clickHouse.close();
+        }
+    }
+}
