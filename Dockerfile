@@ -1,5 +1,5 @@
 # One image for every Switchyard service; the command names the service:
-#   docker run switchyard ingress | routing-engine | provider-workers | mock-provider
+#   docker run switchyard ingress | routing-engine | provider-workers | metrics-streams | mock-provider
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY . .

@@ -1,6 +1,7 @@
 package dev.switchyard.ingress;
 
 import dev.switchyard.core.catalog.ModelCatalog;
+import dev.switchyard.metrics.clickhouse.ClickHouseEndpoint;
 import dev.switchyard.schemas.kafka.KafkaSettings;
 import dev.switchyard.schemas.serde.EventSerdes;
 
@@ -27,6 +28,8 @@ import java.util.function.BooleanSupplier;
  * @param drainTimeout    how long {@link IngressService#close()} lets in-flight requests finish (default 10 s)
  * @param replyGroupId    consumer group of the reply consumers: every ingress instance of one deployment uses the same
  * @param healthChecks    extra named readiness checks (the other stages' readiness, registered by the launcher)
+ * @param clickHouse      where the metrics stage writes (experiment reports and the dashboard read it); null: reports
+ *                        answer 503
  */
 public record IngressConfig(
         String host,
@@ -41,7 +44,8 @@ public record IngressConfig(
         KafkaSettings kafka,
         EventSerdes serdes,
         ModelCatalog catalog,
-        Map<String, BooleanSupplier> healthChecks) {
+        Map<String, BooleanSupplier> healthChecks,
+        ClickHouseEndpoint clickHouse) {
 
     public static final String DEFAULT_REPLY_GROUP = "switchyard-ingress-replies";
 
@@ -58,49 +62,54 @@ public record IngressConfig(
     public static IngressConfig defaults(KafkaSettings kafka, EventSerdes serdes, ModelCatalog catalog) {
         return new IngressConfig("127.0.0.1", 8080, 4L * 1024 * 1024, Duration.ofSeconds(600), Duration.ofSeconds(2),
                 "ingress-" + UUID.randomUUID().toString().substring(0, 8), 10_000, Duration.ofSeconds(10),
-                DEFAULT_REPLY_GROUP, kafka, serdes, catalog, Map.of());
+                DEFAULT_REPLY_GROUP, kafka, serdes, catalog, Map.of(), null);
     }
 
     public IngressConfig withHost(String value) {
-        return new IngressConfig(value, port, maxBodyBytes, requestTimeout, routerWait, instanceId, maxInFlight, drainTimeout, replyGroupId, kafka, serdes, catalog, healthChecks);
+        return new IngressConfig(value, port, maxBodyBytes, requestTimeout, routerWait, instanceId, maxInFlight, drainTimeout, replyGroupId, kafka, serdes, catalog, healthChecks, clickHouse);
     }
 
     public IngressConfig withPort(int value) {
-        return new IngressConfig(host, value, maxBodyBytes, requestTimeout, routerWait, instanceId, maxInFlight, drainTimeout, replyGroupId, kafka, serdes, catalog, healthChecks);
+        return new IngressConfig(host, value, maxBodyBytes, requestTimeout, routerWait, instanceId, maxInFlight, drainTimeout, replyGroupId, kafka, serdes, catalog, healthChecks, clickHouse);
     }
 
     public IngressConfig withMaxBodyBytes(long value) {
-        return new IngressConfig(host, port, value, requestTimeout, routerWait, instanceId, maxInFlight, drainTimeout, replyGroupId, kafka, serdes, catalog, healthChecks);
+        return new IngressConfig(host, port, value, requestTimeout, routerWait, instanceId, maxInFlight, drainTimeout, replyGroupId, kafka, serdes, catalog, healthChecks, clickHouse);
     }
 
     public IngressConfig withRequestTimeout(Duration value) {
-        return new IngressConfig(host, port, maxBodyBytes, value, routerWait, instanceId, maxInFlight, drainTimeout, replyGroupId, kafka, serdes, catalog, healthChecks);
+        return new IngressConfig(host, port, maxBodyBytes, value, routerWait, instanceId, maxInFlight, drainTimeout, replyGroupId, kafka, serdes, catalog, healthChecks, clickHouse);
     }
 
     public IngressConfig withRouterWait(Duration value) {
-        return new IngressConfig(host, port, maxBodyBytes, requestTimeout, value, instanceId, maxInFlight, drainTimeout, replyGroupId, kafka, serdes, catalog, healthChecks);
+        return new IngressConfig(host, port, maxBodyBytes, requestTimeout, value, instanceId, maxInFlight, drainTimeout, replyGroupId, kafka, serdes, catalog, healthChecks, clickHouse);
     }
 
     public IngressConfig withInstanceId(String value) {
-        return new IngressConfig(host, port, maxBodyBytes, requestTimeout, routerWait, value, maxInFlight, drainTimeout, replyGroupId, kafka, serdes, catalog, healthChecks);
+        return new IngressConfig(host, port, maxBodyBytes, requestTimeout, routerWait, value, maxInFlight, drainTimeout, replyGroupId, kafka, serdes, catalog, healthChecks, clickHouse);
     }
 
     public IngressConfig withMaxInFlight(int value) {
-        return new IngressConfig(host, port, maxBodyBytes, requestTimeout, routerWait, instanceId, value, drainTimeout, replyGroupId, kafka, serdes, catalog, healthChecks);
+        return new IngressConfig(host, port, maxBodyBytes, requestTimeout, routerWait, instanceId, value, drainTimeout, replyGroupId, kafka, serdes, catalog, healthChecks, clickHouse);
     }
 
     public IngressConfig withDrainTimeout(Duration value) {
-        return new IngressConfig(host, port, maxBodyBytes, requestTimeout, routerWait, instanceId, maxInFlight, value, replyGroupId, kafka, serdes, catalog, healthChecks);
+        return new IngressConfig(host, port, maxBodyBytes, requestTimeout, routerWait, instanceId, maxInFlight, value, replyGroupId, kafka, serdes, catalog, healthChecks, clickHouse);
     }
 
     public IngressConfig withReplyGroupId(String value) {
-        return new IngressConfig(host, port, maxBodyBytes, requestTimeout, routerWait, instanceId, maxInFlight, drainTimeout, value, kafka, serdes, catalog, healthChecks);
+        return new IngressConfig(host, port, maxBodyBytes, requestTimeout, routerWait, instanceId, maxInFlight, drainTimeout, value, kafka, serdes, catalog, healthChecks, clickHouse);
     }
 
     /** Adds a named readiness check: {@code /health} is 200 only while it (and every other) is true. */
     public IngressConfig withHealthCheck(String name, BooleanSupplier check) {
         Map<String, BooleanSupplier> checks = new LinkedHashMap<>(healthChecks);
         checks.put(name, check);
-        return new IngressConfig(host, port, maxBodyBytes, requestTimeout, routerWait, instanceId, maxInFlight, drainTimeout, replyGroupId, kafka, serdes, catalog, checks);
+        return new IngressConfig(host, port, maxBodyBytes, requestTimeout, routerWait, instanceId, maxInFlight, drainTimeout, replyGroupId, kafka, serdes, catalog, checks, clickHouse);
+    }
+
+    /** Where experiment reports are read from (null: reports and the dashboard's charts answer 503). */
+    public IngressConfig withClickHouse(ClickHouseEndpoint value) {
+        return new IngressConfig(host, port, maxBodyBytes, requestTimeout, routerWait, instanceId, maxInFlight, drainTimeout, replyGroupId, kafka, serdes, catalog, healthChecks, value);
     }
 }

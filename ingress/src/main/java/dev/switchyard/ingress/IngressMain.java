@@ -1,6 +1,7 @@
 package dev.switchyard.ingress;
 
 import dev.switchyard.core.catalog.ModelCatalog;
+import dev.switchyard.metrics.clickhouse.ClickHouseEndpoint;
 import dev.switchyard.schemas.kafka.KafkaSettings;
 import dev.switchyard.schemas.kafka.TopicLayout;
 import dev.switchyard.schemas.kafka.TopicProvisioner;
@@ -19,6 +20,8 @@ import java.util.concurrent.CountDownLatch;
  *   <li>{@code SWITCHYARD_INSTANCE_ID}, {@code SWITCHYARD_CATALOG} (operator catalog files, comma-separated)</li>
  *   <li>{@code SWITCHYARD_REQUEST_TIMEOUT_SECONDS} (600), {@code SWITCHYARD_MAX_BODY_BYTES} (4 MiB),
  *       {@code SWITCHYARD_MAX_IN_FLIGHT} (10000), {@code SWITCHYARD_DRAIN_TIMEOUT_SECONDS} (10)</li>
+ *   <li>{@code CLICKHOUSE_URL} (unset: experiment reports answer 503), {@code CLICKHOUSE_USER} (default),
+ *       {@code CLICKHOUSE_PASSWORD} (empty), {@code CLICKHOUSE_DATABASE} (default): where the metrics stage writes</li>
  * </ul>
  */
 public final class IngressMain {
@@ -33,7 +36,11 @@ public final class IngressMain {
             "SWITCHYARD_MAX_BODY_BYTES",
             "SWITCHYARD_MAX_IN_FLIGHT",
             "SWITCHYARD_DRAIN_TIMEOUT_SECONDS",
-            "SWITCHYARD_CATALOG");
+            "SWITCHYARD_CATALOG",
+            "CLICKHOUSE_URL",
+            "CLICKHOUSE_USER",
+            "CLICKHOUSE_PASSWORD",
+            "CLICKHOUSE_DATABASE");
 
     private static final Logger LOG = LoggerFactory.getLogger(IngressMain.class);
 
@@ -51,7 +58,7 @@ public final class IngressMain {
         TopicProvisioner.ensureTopics(bootstrap, TopicLayout.defaults());
         IngressConfig defaults = IngressConfig.defaults(new KafkaSettings(bootstrap, "switchyard"), new EventSerdes(registry),
                 ModelCatalog.fromEnvironment());
-        IngressConfig config = defaults
+        IngressConfig base = defaults
                 .withHost(env("SWITCHYARD_HOST", defaults.host()))
                 .withPort(Integer.parseInt(env("SWITCHYARD_PORT", String.valueOf(defaults.port()))))
                 .withInstanceId(env("SWITCHYARD_INSTANCE_ID", defaults.instanceId()))
@@ -59,6 +66,12 @@ public final class IngressMain {
                 .withMaxBodyBytes(Long.parseLong(env("SWITCHYARD_MAX_BODY_BYTES", String.valueOf(defaults.maxBodyBytes()))))
                 .withMaxInFlight(Integer.parseInt(env("SWITCHYARD_MAX_IN_FLIGHT", String.valueOf(defaults.maxInFlight()))))
                 .withDrainTimeout(Duration.ofSeconds(Long.parseLong(env("SWITCHYARD_DRAIN_TIMEOUT_SECONDS", "10"))));
+        String clickHouseUrl = env("CLICKHOUSE_URL", null);
+        if (clickHouseUrl == null) {
+            LOG.warn("CLICKHOUSE_URL is not set: experiment reports and the dashboard's charts are unavailable");
+        }
+        IngressConfig config = clickHouseUrl == null ? base : base.withClickHouse(new ClickHouseEndpoint(clickHouseUrl,
+                env("CLICKHOUSE_USER", "default"), env("CLICKHOUSE_PASSWORD", ""), env("CLICKHOUSE_DATABASE", "default")));
 
         IngressService service = new IngressService(config).start();
         CountDownLatch stopped = new CountDownLatch(1);

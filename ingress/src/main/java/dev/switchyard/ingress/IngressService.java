@@ -2,9 +2,11 @@ package dev.switchyard.ingress;
 
 import dev.switchyard.core.router.RouterConfigStore;
 import dev.switchyard.core.router.RouterDocuments;
+import dev.switchyard.ingress.anthropic.AnthropicMessagesHandler;
 import dev.switchyard.ingress.chat.ChatGateway;
 import dev.switchyard.ingress.chat.InFlightLimiter;
 import dev.switchyard.ingress.chat.ModelResolver;
+import dev.switchyard.ingress.experiments.ExperimentsApi;
 import dev.switchyard.ingress.health.HealthChecks;
 import dev.switchyard.ingress.http.ApiException;
 import dev.switchyard.ingress.kafka.EventPublisher;
@@ -13,8 +15,11 @@ import dev.switchyard.ingress.models.ModelsHandler;
 import dev.switchyard.ingress.openai.OpenAiChatHandler;
 import dev.switchyard.ingress.openai.OpenAiChatParser;
 import dev.switchyard.ingress.openai.OpenAiErrors;
+import dev.switchyard.ingress.providers.ProviderHealthHandler;
+import dev.switchyard.ingress.providers.ProviderHealthView;
 import dev.switchyard.ingress.replies.PendingRequests;
 import dev.switchyard.ingress.replies.ReplyConsumer;
+import dev.switchyard.ingress.responses.ResponsesHandler;
 import dev.switchyard.ingress.routers.RouterAdminHandler;
 import dev.switchyard.ingress.routers.RouterVersionsReader;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -44,7 +49,12 @@ import java.util.function.BooleanSupplier;
  * GET  /metrics                     Prometheus text
  * GET  /v1/models                   catalog models and routers (router/&lt;id&gt;)
  * POST /v1/chat/completions         OpenAI chat completions, streaming or not
+ * POST /v1/messages[/count_tokens]  Anthropic Messages, streaming or not; token counting
+ * POST /v1/responses                OpenAI Responses API, streaming or not
  * POST|GET /router/v1/routers, GET|PATCH|DELETE /router/v1/routers/{id}, GET /router/v1/routers/{id}/versions
+ * GET  /router/v1/providers/health  circuit and Retry-After state per provider/model (from provider.health)
+ * POST /v1/feedback, GET /router/v1/routers/{id}/report|timeseries, POST /router/v1/routers/{id}:promote|:restore,
+ * GET  /dashboard/                  experiments (see {@link ExperimentsApi})
  * </pre>
  */
 public final class IngressService implements AutoCloseable {
@@ -61,6 +71,8 @@ public final class IngressService implements AutoCloseable {
     private EventPublisher publisher;
     private RouterConfigStore store;
     private ReplyConsumer replies;
+    private ProviderHealthView providerHealth;
+    private ExperimentsApi experiments;
     private ChatGateway gateway;
     private WorkerExecutor routerChanges;
     private WorkerExecutor routerReads;
@@ -101,6 +113,7 @@ public final class IngressService implements AutoCloseable {
             publisher.warmUp(Duration.ofSeconds(30));
             store = new RouterConfigStore(config.kafka(), config.serdes().routerConfigs, id + "-routers").start();
             replies = new ReplyConsumer(config.kafka(), config.replyGroupId(), id + "-replies", config.serdes().replies, pending).start();
+            providerHealth = new ProviderHealthView(config.kafka(), config.serdes().providerHealth, id + "-provider-health").start();
 
             health.register("kafka_producer", publisher::isHealthy);
             health.register("reply_partitions", replies::isReady);
@@ -165,7 +178,15 @@ public final class IngressService implements AutoCloseable {
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
         router.get("/v1/models").handler(modelList::handle);
+        router.get("/router/v1/providers/health").handler(new ProviderHealthHandler(providerHealth, java.time.Clock.systemUTC())::handle);
         router.post("/v1/chat/completions").handler(chat.admission()).handler(body).handler(chat::handle);
+        // Anthropic Messages, count_tokens and the Responses API: same gateway, their own parsers and responders.
+        router.getWithRegex("/v1/models/.+").handler(modelList::get);
+        AnthropicMessagesHandler anthropic = new AnthropicMessagesHandler(gateway, models, metrics);
+        router.post("/v1/messages/count_tokens").handler(anthropic.countTokens().admission()).handler(body).handler(anthropic.countTokens()::handle);
+        router.post("/v1/messages").handler(anthropic.messages().admission()).handler(body).handler(anthropic.messages()::handle);
+        ResponsesHandler responses = new ResponsesHandler(gateway, models, metrics);
+        router.post("/v1/responses").handler(responses.endpoint().admission()).handler(body).handler(responses.endpoint()::handle);
 
         router.post("/router/v1/routers").handler(body).handler(admin::create);
         router.get("/router/v1/routers").handler(admin::list);
@@ -173,6 +194,11 @@ public final class IngressService implements AutoCloseable {
         router.get("/router/v1/routers/:id").handler(admin::get);
         router.patch("/router/v1/routers/:id").handler(body).handler(admin::patch);
         router.delete("/router/v1/routers/:id").handler(admin::delete);
+        experiments = new ExperimentsApi(vertx, config.instanceId(), config.clickHouse(), store, publisher, admin,
+                new RouterDocuments(models::isKnownModel),
+                new RouterVersionsReader(config.kafka(), config.serdes().routerConfigs, config.instanceId() + "-ramp-versions"),
+                models::isKnownModel, metrics);
+        experiments.register(router, body);
 
         router.errorHandler(413, ctx -> error(ctx, new ApiException(413, "invalid_request_error", null, "request_too_large",
                 "The request body is larger than the limit of " + config.maxBodyBytes() + " bytes.")));
@@ -222,7 +248,7 @@ public final class IngressService implements AutoCloseable {
             }
             server = null;
         }
-        for (AutoCloseable part : new AutoCloseable[]{replies, store, publisher}) {
+        for (AutoCloseable part : new AutoCloseable[]{experiments, replies, providerHealth, store, publisher}) {
             if (part != null) {
                 try {
                     part.close();

@@ -5,11 +5,15 @@ import dev.switchyard.engine.pipeline.EngineConfig;
 import dev.switchyard.engine.pipeline.RoutingEngineService;
 import dev.switchyard.ingress.IngressConfig;
 import dev.switchyard.ingress.IngressService;
+import dev.switchyard.metrics.MetricsStreamsConfig;
+import dev.switchyard.metrics.MetricsStreamsService;
+import dev.switchyard.metrics.clickhouse.ClickHouseEndpoint;
 import dev.switchyard.schemas.kafka.KafkaSettings;
 import dev.switchyard.schemas.kafka.TopicLayout;
 import dev.switchyard.schemas.kafka.TopicProvisioner;
 import dev.switchyard.schemas.serde.EventSerdes;
 import dev.switchyard.testsupport.mock.MockLlmProvider;
+import dev.switchyard.testsupport.services.ClickHouseServer;
 import dev.switchyard.testsupport.services.KafkaBroker;
 import dev.switchyard.testsupport.services.SchemaRegistry;
 import dev.switchyard.workers.ProviderWorkerService;
@@ -26,9 +30,10 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The whole stack in one process tree: a real Kafka broker and a real schema registry as child processes (unless
- * existing ones are given), the mock LLM provider, and the routing engine, provider workers and ingress in this
- * JVM. Data lives under one folder. {@link #close()} stops everything in reverse order.
+ * The whole stack in one process tree: a real Kafka broker, a real schema registry and ClickHouse (Debian's
+ * clickhouse-server) as child processes (unless existing ones are given), the mock LLM provider, and the routing
+ * engine, provider workers, metrics stage and ingress in this JVM. Data lives under one folder. {@link #close()} stops
+ * everything in reverse order.
  */
 public final class LocalStack implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
@@ -39,6 +44,7 @@ public final class LocalStack implements AutoCloseable {
     private MockLlmProvider mock;
     private String bootstrap;
     private String registryUrl;
+    private String clickHouseUrl;
 
     public LocalStack(UpOptions options) {
         this.options = options;
@@ -46,14 +52,22 @@ public final class LocalStack implements AutoCloseable {
 
     public LocalStack start() throws Exception {
         Files.createDirectories(options.dataDir());
+        // Checked (and installed, when we may) before anything starts, so a missing ClickHouse fails fast.
+        if (options.clickHouseUrl() == null) {
+            ClickHouseInstall.ensureBinary();
+        }
         CompletableFuture<String> kafka = options.kafkaBootstrap() != null
                 ? CompletableFuture.completedFuture(options.kafkaBootstrap())
                 : CompletableFuture.supplyAsync(this::startKafka);
         CompletableFuture<String> registry = options.schemaRegistry() != null
                 ? CompletableFuture.completedFuture(options.schemaRegistry())
                 : CompletableFuture.supplyAsync(this::startRegistry);
+        CompletableFuture<String> clickHouse = options.clickHouseUrl() != null
+                ? CompletableFuture.completedFuture(options.clickHouseUrl())
+                : CompletableFuture.supplyAsync(this::startClickHouse);
         bootstrap = kafka.join();
         registryUrl = registry.join();
+        clickHouseUrl = clickHouse.join();
 
         TopicProvisioner.ensureTopics(bootstrap, new TopicLayout(options.partitions(), options.partitions(), (short) 1));
         EventSerdes serdes = new EventSerdes(registryUrl);
@@ -74,12 +88,17 @@ public final class LocalStack implements AutoCloseable {
                 kafkaSettings, serdes, catalog).start());
         ProviderWorkerService workers = remember(new ProviderWorkerService(
                 WorkerConfig.defaults(providers), kafkaSettings, serdes, catalog).start());
+        ClickHouseEndpoint clickHouseEndpoint = ClickHouseEndpoint.of(clickHouseUrl);
+        MetricsStreamsService metrics = remember(new MetricsStreamsService(MetricsStreamsConfig.defaults()
+                .withStateDir(options.dataDir().resolve("metrics-streams")), kafkaSettings, serdes, clickHouseEndpoint).start());
         ingress = remember(new IngressService(IngressConfig.defaults(kafkaSettings, serdes, catalog)
                 .withHost(options.host())
                 .withPort(options.port())
                 .withInstanceId("ingress-" + instance)
+                .withClickHouse(clickHouseEndpoint)
                 .withHealthCheck("routing-engine", engine::isReady)
-                .withHealthCheck("provider-workers", workers::isReady)).start());
+                .withHealthCheck("provider-workers", workers::isReady)
+                .withHealthCheck("metrics-streams", metrics::isReady)).start());
         return this;
     }
 
@@ -93,6 +112,12 @@ public final class LocalStack implements AutoCloseable {
         SchemaRegistry registry = remember(SchemaRegistry.builder().dataDir(options.dataDir().resolve("registry")).build().start());
         LOG.info("schema registry at {}", registry.url());
         return registry.url();
+    }
+
+    private String startClickHouse() {
+        ClickHouseServer server = remember(ClickHouseServer.builder().dataDir(options.dataDir().resolve("clickhouse")).start());
+        LOG.info("ClickHouse at {} (data in {})", server.httpUrl(), server.dataDir());
+        return server.httpUrl();
     }
 
     private synchronized <T extends AutoCloseable> T remember(T resource) {
@@ -114,6 +139,10 @@ public final class LocalStack implements AutoCloseable {
 
     public String registryUrl() {
         return registryUrl;
+    }
+
+    public String clickHouseUrl() {
+        return clickHouseUrl;
     }
 
     public MockLlmProvider mock() {

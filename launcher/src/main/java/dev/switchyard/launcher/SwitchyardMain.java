@@ -2,6 +2,7 @@ package dev.switchyard.launcher;
 
 import dev.switchyard.engine.RoutingEngineMain;
 import dev.switchyard.ingress.IngressMain;
+import dev.switchyard.metrics.MetricsStreamsMain;
 import dev.switchyard.testsupport.mock.MockProviderMain;
 import dev.switchyard.workers.WorkerMain;
 
@@ -23,9 +24,10 @@ public final class SwitchyardMain {
             case "ingress" -> IngressMain.main(rest);
             case "routing-engine" -> RoutingEngineMain.main(rest);
             case "provider-workers" -> WorkerMain.main(rest);
+            case "metrics-streams" -> MetricsStreamsMain.main(rest);
             case "mock-provider" -> MockProviderMain.main(rest);
             case "--help", "-h", "help" -> System.out.println("""
-                    Usage: ./switchyard [up | ingress | routing-engine | provider-workers | mock-provider | test] [options]
+                    Usage: ./switchyard [up | ingress | routing-engine | provider-workers | metrics-streams | mock-provider | test] [options]
                     """ + UpOptions.USAGE);
             default -> {
                 System.err.println("unknown command '" + command + "' (try --help)");

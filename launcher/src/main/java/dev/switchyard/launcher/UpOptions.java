@@ -10,6 +10,7 @@ import java.util.Map;
  *
  * @param kafkaBootstrap  an existing Kafka to use instead of starting one (null: start one)
  * @param schemaRegistry  an existing Confluent-API registry to use instead of starting one (null: start one)
+ * @param clickHouseUrl   an existing ClickHouse (HTTP URL) to use instead of starting one (null: start one)
  * @param mock            "auto" (the mock serves every provider without a key), "on" (every provider), "off"
  */
 public record UpOptions(
@@ -21,17 +22,20 @@ public record UpOptions(
         List<Path> catalogFiles,
         String mock,
         int mockPort,
-        int partitions) {
+        int partitions,
+        String clickHouseUrl) {
 
     static final String USAGE = """
             Usage: ./switchyard up [options]
 
               --host HOST              ingress address (SWITCHYARD_HOST, default 127.0.0.1)
               --port PORT              ingress port (SWITCHYARD_PORT, default 8080)
-              --data-dir DIR           where Kafka and the registry keep their data (SWITCHYARD_DATA_DIR,
+              --data-dir DIR           where Kafka, the registry and ClickHouse keep their data (SWITCHYARD_DATA_DIR,
                                        default ./.switchyard-data; delete it to start afresh)
               --kafka HOST:PORT        use this Kafka instead of starting one (KAFKA_BOOTSTRAP_SERVERS)
               --schema-registry URL    use this Confluent-API registry instead of starting one (SCHEMA_REGISTRY_URL)
+              --clickhouse URL         use this ClickHouse (HTTP, e.g. http://127.0.0.1:8123) for the metrics stage and
+                                       the reports instead of starting Debian's clickhouse-server (CLICKHOUSE_URL)
               --catalog FILE           extra model catalog file, repeatable (SWITCHYARD_CATALOG, ':'-separated)
               --mock auto|on|off       the mock LLM provider serves providers without an API key (auto, default),
                                        every provider (on) or none (off) (SWITCHYARD_MOCK)
@@ -48,6 +52,7 @@ public record UpOptions(
         Path dataDir = Path.of(env.getOrDefault("SWITCHYARD_DATA_DIR", ".switchyard-data"));
         String kafka = blankToNull(env.get("KAFKA_BOOTSTRAP_SERVERS"));
         String registry = blankToNull(env.get("SCHEMA_REGISTRY_URL"));
+        String clickHouse = blankToNull(env.get("CLICKHOUSE_URL"));
         List<Path> catalogs = new ArrayList<>();
         for (String file : env.getOrDefault("SWITCHYARD_CATALOG", "").split(java.io.File.pathSeparator)) {
             if (!file.isBlank()) {
@@ -75,6 +80,7 @@ public record UpOptions(
                 case "--data-dir" -> dataDir = Path.of(value);
                 case "--kafka" -> kafka = value;
                 case "--schema-registry" -> registry = value;
+                case "--clickhouse" -> clickHouse = value;
                 case "--catalog" -> catalogs.add(Path.of(value));
                 case "--mock" -> mock = value;
                 case "--mock-port" -> mockPort = Integer.parseInt(value);
@@ -85,7 +91,11 @@ public record UpOptions(
         if (!List.of("auto", "on", "off").contains(mock)) {
             throw new IllegalArgumentException("--mock takes auto, on or off, not " + mock);
         }
-        return new UpOptions(host, port, dataDir.toAbsolutePath(), kafka, registry, List.copyOf(catalogs), mock, mockPort, partitions);
+        if (clickHouse != null && !clickHouse.matches("https?://.+")) {
+            throw new IllegalArgumentException("--clickhouse takes an HTTP URL like http://127.0.0.1:8123, not " + clickHouse);
+        }
+        return new UpOptions(host, port, dataDir.toAbsolutePath(), kafka, registry, List.copyOf(catalogs), mock, mockPort,
+                partitions, clickHouse);
     }
 
     private static String blankToNull(String value) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.switchyard.engine.RoutingEngineMain;
 import dev.switchyard.ingress.IngressConfig;
 import dev.switchyard.ingress.IngressMain;
+import dev.switchyard.metrics.MetricsStreamsMain;
 import dev.switchyard.workers.WorkerMain;
 import dev.switchyard.workers.providers.ProviderPreset;
 import dev.switchyard.workers.providers.ProviderPresets;
@@ -33,7 +34,8 @@ class DockerComposeTest {
     private static final Map<String, List<String>> ENVIRONMENT_BY_COMMAND = Map.of(
             "ingress", IngressMain.ENVIRONMENT,
             "routing-engine", RoutingEngineMain.ENVIRONMENT,
-            "provider-workers", WorkerMain.ENVIRONMENT);
+            "provider-workers", WorkerMain.ENVIRONMENT,
+            "metrics-streams", MetricsStreamsMain.ENVIRONMENT);
 
     private final JsonNode compose = read(ROOT.resolve("docker-compose.yml"));
 
@@ -62,12 +64,30 @@ class DockerComposeTest {
 
     @Test
     void describesTheWholeStack() {
-        for (String name : List.of("kafka", "schema-registry", "mock-provider", "routing-engine", "provider-workers", "ingress")) {
+        for (String name : List.of("kafka", "schema-registry", "clickhouse", "mock-provider", "routing-engine", "provider-workers",
+                "metrics-streams", "ingress")) {
             service(name);
         }
         assertThat(service("kafka").path("image").asText()).startsWith("apache/kafka:");
         assertThat(service("kafka").path("environment").path("KAFKA_PROCESS_ROLES").asText()).isEqualTo("broker,controller");
         assertThat(service("schema-registry").path("image").asText()).startsWith("confluentinc/cp-schema-registry:");
+        assertThat(service("clickhouse").path("image").asText()).startsWith("clickhouse/clickhouse-server:");
+    }
+
+    @Test
+    void theMetricsStageAndIngressReachClickHouseWithItsCredentials() {
+        JsonNode clickHouse = service("clickhouse").path("environment");
+        for (String name : List.of("metrics-streams", "ingress")) {
+            JsonNode env = service(name).path("environment");
+            URI url = URI.create(env.path("CLICKHOUSE_URL").asText());
+            assertThat(url.getHost()).as(name).isEqualTo("clickhouse");
+            assertThat(url.getPort()).as(name + " uses ClickHouse's HTTP port").isEqualTo(8123);
+            assertThat(env.path("CLICKHOUSE_USER").asText()).as(name).isEqualTo(clickHouse.path("CLICKHOUSE_USER").asText());
+            assertThat(env.path("CLICKHOUSE_PASSWORD").asText()).as(name).isEqualTo(clickHouse.path("CLICKHOUSE_PASSWORD").asText());
+        }
+        assertThat(IngressMain.ENVIRONMENT).contains("CLICKHOUSE_URL", "CLICKHOUSE_USER", "CLICKHOUSE_PASSWORD");
+        assertThat(service("metrics-streams").path("command").get(0).asText()).isEqualTo("metrics-streams");
+        assertThat(compose.path("volumes").has("clickhouse-data")).isTrue();
     }
 
     @Test

@@ -43,8 +43,8 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code switchyard up} as a user runs it: a separate process that starts a real broker and registry as its own
- * children, serves the seed router to the OpenAI SDK, stops cleanly on Ctrl-C (SIGINT) leaving no process behind,
+ * {@code switchyard up} as a user runs it: a separate process that starts a real broker, registry and ClickHouse as
+ * its own children, serves the seed router to the OpenAI SDK, reports its requests through the metrics stage, stops cleanly on Ctrl-C (SIGINT) leaving no process behind,
  * and, restarted on the same data folder, still has the router and can read every record written before (schema
  * ids stay valid because the registry keeps its schemas with Kafka's data).
  */
@@ -117,9 +117,17 @@ class SwitchyardUpIT {
         int completionsBefore = readCompletions(first).size();
         assertThat(completionsBefore).isGreaterThanOrEqualTo(5);
 
+        // The metrics stage (ClickHouse child + Kafka Streams) is part of /health and feeds the report.
+        com.fasterxml.jackson.databind.JsonNode health = JSON.readTree(get(first.baseUrl() + "/health").body());
+        assertThat(health.at("/checks/metrics-streams").asBoolean()).as(health.toString()).isTrue();
+        assertThat(read(first.log())).contains("ClickHouse:").contains("/dashboard/");
+        String report = first.baseUrl() + "/router/v1/routers/" + routerId + "/report?from=1h";
+        await(Duration.ofSeconds(60), () -> reportRequests(report) >= 4, "the four router requests in the report");
+        assertThat(get(first.baseUrl() + "/dashboard/").statusCode()).isEqualTo(200);
+
         // Ctrl-C: every process of the tree ends.
         List<ProcessHandle> tree = new ArrayList<>(first.process().descendants().toList());
-        assertThat(tree).as("broker and registry run as children").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(tree).as("broker, registry and ClickHouse run as children").hasSizeGreaterThanOrEqualTo(3);
         new ProcessBuilder("kill", "-INT", Long.toString(first.process().pid())).start().waitFor();
         assertThat(first.process().waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         await(Duration.ofSeconds(30), () -> tree.stream().noneMatch(ProcessHandle::isAlive), "every child process to end");
@@ -131,11 +139,30 @@ class SwitchyardUpIT {
         OpenAIClient again = OpenAIOkHttpClient.builder().baseUrl(second.baseUrl() + "/v1").apiKey("sk-anything").maxRetries(0).build();
         assertThat(chat(again, "router/" + routerId, Map.of("plan", "free"))).isEqualTo("claude-haiku-4-5");
         again.close();
+        assertThat(reportRequests(second.baseUrl() + "/router/v1/routers/" + routerId + "/report?from=1h"))
+                .as("ClickHouse keeps its data in the data folder").isGreaterThanOrEqualTo(4);
         List<Completion> completions = readCompletions(second);
         assertThat(completions.size()).isGreaterThan(completionsBefore);
         assertThat(completions).allSatisfy(c -> assertThat(c.getRequestId()).isNotBlank());
         new ProcessBuilder("kill", "-INT", Long.toString(second.process().pid())).start().waitFor();
         assertThat(second.process().waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** Requests of every route in the router's report (0 while the report is not readable). */
+    private static long reportRequests(String url) {
+        try {
+            HttpResponse<String> answer = get(url);
+            if (answer.statusCode() != 200) {
+                return 0;
+            }
+            long total = 0;
+            for (com.fasterxml.jackson.databind.JsonNode route : JSON.readTree(answer.body()).get("routes")) {
+                total += route.get("requests").asLong();
+            }
+            return total;
+        } catch (Exception e) {
+            return 0;
+        }
     }
 
     private static String chat(OpenAIClient client, String model, Map<String, Object> metadata) {

@@ -22,6 +22,20 @@ import java.util.concurrent.CountDownLatch;
  * </ul>
  */
 public final class MetricsStreamsMain {
+    /** The environment variables this main reads (docker-compose.yml is checked against them). */
+    public static final java.util.List<String> ENVIRONMENT = java.util.List.of(
+            "KAFKA_BOOTSTRAP_SERVERS",
+            "SCHEMA_REGISTRY_URL",
+            "CLICKHOUSE_URL",
+            "CLICKHOUSE_USER",
+            "CLICKHOUSE_PASSWORD",
+            "CLICKHOUSE_DATABASE",
+            "SWITCHYARD_METRICS_APPLICATION_ID",
+            "SWITCHYARD_METRICS_STATE_DIR",
+            "SWITCHYARD_ATTRIBUTION_WINDOW_HOURS",
+            "SWITCHYARD_FEEDBACK_MATCH_WAIT_SECONDS",
+            "SWITCHYARD_METRICS_COMMIT_INTERVAL_MS");
+
     private static final Logger LOG = LoggerFactory.getLogger(MetricsStreamsMain.class);
 
     private MetricsStreamsMain() {

@@ -13,6 +13,8 @@ import dev.switchyard.metrics.clickhouse.ClickHouseEndpoint;
 import dev.switchyard.metrics.clickhouse.ClickHouseMigrations;
 import dev.switchyard.metrics.report.ExperimentReport;
 import dev.switchyard.metrics.report.ExperimentReports;
+import dev.switchyard.metrics.report.Timeseries;
+import dev.switchyard.metrics.report.VariantTimeseries;
 import dev.switchyard.metrics.streams.MetricsTopics;
 import dev.switchyard.metrics.streams.TopologyOptions;
 import dev.switchyard.schemas.kafka.KafkaSettings;
@@ -118,6 +120,15 @@ class MetricsPipelineIT {
             assertThat(treatment.verdict()).isEqualTo(ExperimentReports.WINNER);
             assertThat(treatment.difference().lower()).isGreaterThan(0);
             assertThat(route.variants().get(0).metrics().get(0).verdict()).isEqualTo(ExperimentReports.CONTROL);
+
+            // The dashboard's time series (variant_windows) agree with what was sent.
+            try (VariantTimeseries series = new VariantTimeseries(clickHouse)) {
+                Timeseries minutes = series.query(ROUTER, sim.start.minus(Duration.ofMinutes(1)), Instant.now().plus(Duration.ofMinutes(2)), 60);
+                Map<String, Long> requestsByVariant = new HashMap<>();
+                minutes.points().forEach(p -> requestsByVariant.merge(p.variantId(), p.requests(), Long::sum));
+                assertThat(requestsByVariant).containsOnlyKeys("ctl", "new");
+                sim.requests.forEach((variant, n) -> assertThat(requestsByVariant.get(variant)).isEqualTo((long) n));
+            }
 
             JsonNode json = report.toJson();
             assertThat(json.at("/router_id").asText()).isEqualTo(ROUTER);

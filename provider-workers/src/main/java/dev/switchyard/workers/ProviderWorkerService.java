@@ -8,18 +8,21 @@ import dev.switchyard.workers.dispatch.ControlConsumer;
 import dev.switchyard.workers.dispatch.DispatchConsumer;
 import dev.switchyard.workers.dispatch.RequestExecutor;
 import dev.switchyard.workers.failover.AttemptIds;
-import dev.switchyard.workers.failover.RetryAfterBook;
 import dev.switchyard.workers.failover.WorkerRuntime;
+import dev.switchyard.workers.health.HealthBook;
+import dev.switchyard.workers.health.HealthTopic;
 import dev.switchyard.workers.metrics.WorkerMetrics;
 import dev.switchyard.workers.providers.ProviderAdapters;
 import dev.switchyard.workers.providers.ProviderRegistry;
 import dev.switchyard.workers.providers.http.UpstreamHttp;
+import dev.switchyard.workers.replies.KafkaSender;
 import dev.switchyard.workers.replies.ReplyPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -52,11 +55,15 @@ public final class ProviderWorkerService implements AutoCloseable {
     private Vertx vertx;
     private UpstreamHttp http;
     private KafkaProducer<String, byte[]> producer;
+    private KafkaSender sender;
     private RequestExecutor executor;
     private DispatchConsumer dispatchConsumer;
     private ControlConsumer controlConsumer;
+    private HealthBook health;
+    private HealthTopic healthTopic;
     private Thread dispatchThread;
     private Thread controlThread;
+    private Thread healthThread;
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -94,6 +101,7 @@ public final class ProviderWorkerService implements AutoCloseable {
         // Register schemas up front: the first reply must not wait for (or block an event loop on) the registry.
         serdes.replies.registerFor(Topics.REPLIES);
         serdes.completions.registerFor(Topics.COMPLETIONS);
+        serdes.providerHealth.registerFor(Topics.PROVIDER_HEALTH);
         int eventLoops = Math.max(1, Runtime.getRuntime().availableProcessors());
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
         http = new UpstreamHttp(vertx, config.connectTimeout(), config.idleTimeout(), Math.max(16, config.maxInFlight()));
@@ -102,21 +110,47 @@ public final class ProviderWorkerService implements AutoCloseable {
         // Fetch metadata now: a send must never wait for it on an event loop.
         producer.partitionsFor(Topics.COMPLETIONS);
         producer.partitionsFor(Topics.REPLIES);
+        producer.partitionsFor(Topics.PROVIDER_HEALTH);
+        sender = new KafkaSender(producer, 100_000, "worker-send-" + config.instanceId());
+        // Circuit breakers and Retry-Afters, shared with every other worker through provider.health.
+        HealthTopic[] topic = new HealthTopic[1];
+        health = new HealthBook(config.instanceId(), config.health(), Clock.systemUTC(), r -> topic[0].publish(r), metrics);
+        healthTopic = new HealthTopic(sender,
+                new KafkaConsumer<>(kafka.consumer(null, clientId + "-health"), new StringDeserializer(), new ByteArrayDeserializer()),
+                serdes.providerHealth, health);
+        topic[0] = healthTopic;
         WorkerRuntime runtime = new WorkerRuntime(vertx, catalog, new ProviderRegistry(config.providers()),
-                new ProviderAdapters(http), new ReplyPublisher(producer, serdes), new RetryAfterBook(),
+                new ProviderAdapters(http), new ReplyPublisher(sender, serdes), health,
                 new AttemptIds(config.instanceId()), metrics, Clock.systemUTC());
         executor = new RequestExecutor(runtime, eventLoops);
 
         Map<String, Object> dispatchProps = kafka.consumer(config.consumerGroup(), clientId + "-dispatch");
         dispatchProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(500, config.maxInFlight()));
+        // A crashed worker's requests wait for this long before another worker takes them over.
+        dispatchProps.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis());
+        dispatchProps.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(500, config.sessionTimeout().toMillis() / 4));
+        // Only partitions that move are revoked, and their running requests are handed over (see DispatchConsumer).
+        dispatchProps.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         dispatchConsumer = new DispatchConsumer(
                 new KafkaConsumer<>(dispatchProps, new StringDeserializer(), new ByteArrayDeserializer()),
-                serdes.dispatch, executor::submit, config.maxInFlight());
+                serdes.dispatch, executor::submit, config.maxInFlight(), new DispatchConsumer.Handover() {
+                    @Override
+                    public boolean answering(String requestId) {
+                        return executor.answering(requestId);
+                    }
+
+                    @Override
+                    public void abandon(String requestId) {
+                        executor.abandon(requestId);
+                    }
+                });
         metrics.inFlight(dispatchConsumer::inFlight);
         controlConsumer = new ControlConsumer(
                 new KafkaConsumer<>(kafka.consumer(null, clientId + "-control"), new StringDeserializer(), new ByteArrayDeserializer()),
                 serdes.control, executor::cancel);
 
+        healthThread = new Thread(healthTopic, "worker-health-" + config.instanceId());
+        healthThread.start();
         controlThread = new Thread(controlConsumer, "worker-control-" + config.instanceId());
         dispatchThread = new Thread(dispatchConsumer, "worker-dispatch-" + config.instanceId());
         controlThread.start();
@@ -124,6 +158,9 @@ public final class ProviderWorkerService implements AutoCloseable {
     }
 
     private void releasePartialStart() {
+        if (sender != null) {
+            sender.close();
+        }
         if (producer != null) {
             producer.close(Duration.ZERO);
         }
@@ -135,10 +172,16 @@ public final class ProviderWorkerService implements AutoCloseable {
         }
     }
 
-    /** Consuming dispatches (partitions assigned) and listening for cancellations. */
+    /** Consuming dispatches (partitions assigned), listening for cancellations, and up to date on provider.health. */
     public boolean isReady() {
         return started && !closed && dispatchConsumer.isRunning() && dispatchConsumer.isAssigned()
-                && controlConsumer.isRunning() && controlConsumer.isPositioned();
+                && controlConsumer.isRunning() && controlConsumer.isPositioned()
+                && healthTopic.isRunning() && healthTopic.isCaughtUp();
+    }
+
+    /** This worker's view of every provider/model's circuit and Retry-After (null before {@link #start()}). */
+    public HealthBook health() {
+        return health;
     }
 
     public WorkerConfig config() {
@@ -172,8 +215,11 @@ public final class ProviderWorkerService implements AutoCloseable {
         executor.abandonAll();
         dispatchConsumer.stop();
         controlConsumer.stop();
+        healthTopic.stop();
         join(dispatchThread);
         join(controlThread);
+        join(healthThread);
+        sender.close();
         producer.close(Duration.ofSeconds(5));
         http.close();
         try {

@@ -1,5 +1,6 @@
 package dev.switchyard.workers;
 
+import dev.switchyard.workers.health.HealthSettings;
 import dev.switchyard.workers.providers.ProvidersConfig;
 
 import java.time.Duration;
@@ -15,11 +16,16 @@ import java.util.UUID;
  * @param connectTimeout TCP/TLS connect timeout to a provider (a failure fails over)
  * @param idleTimeout    a provider call fails when nothing arrives for this long (reasoning models think silently)
  * @param shutdownGrace  on close, how long running requests may finish before they are abandoned (redelivered)
+ * @param health         when a provider/model's circuit opens and for how long
+ * @param sessionTimeout how long the group waits for a worker that stopped answering (crashed, frozen) before its
+ *                       dispatches go to another worker; the requests it held wait that long (default 10 s)
  */
 public record WorkerConfig(String instanceId, int maxInFlight, String consumerGroup, ProvidersConfig providers,
-                           Duration connectTimeout, Duration idleTimeout, Duration shutdownGrace) {
+                           Duration connectTimeout, Duration idleTimeout, Duration shutdownGrace, HealthSettings health,
+                           Duration sessionTimeout) {
     public static final String DEFAULT_GROUP = "switchyard-provider-workers";
     public static final int DEFAULT_MAX_IN_FLIGHT = 512;
+    public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(10);
 
     public WorkerConfig {
         if (instanceId == null || instanceId.isBlank()) {
@@ -33,11 +39,18 @@ public record WorkerConfig(String instanceId, int maxInFlight, String consumerGr
         connectTimeout = connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout;
         idleTimeout = idleTimeout == null ? Duration.ofMinutes(5) : idleTimeout;
         shutdownGrace = shutdownGrace == null ? Duration.ofSeconds(10) : shutdownGrace;
+        health = health == null ? HealthSettings.DEFAULTS : health;
+        sessionTimeout = sessionTimeout == null ? DEFAULT_SESSION_TIMEOUT : sessionTimeout;
+    }
+
+    public WorkerConfig(String instanceId, int maxInFlight, String consumerGroup, ProvidersConfig providers,
+                        Duration connectTimeout, Duration idleTimeout, Duration shutdownGrace) {
+        this(instanceId, maxInFlight, consumerGroup, providers, connectTimeout, idleTimeout, shutdownGrace, null, null);
     }
 
     /** Defaults with a fresh instance id ({@code worker-<8 hex>}). */
     public static WorkerConfig defaults(ProvidersConfig providers) {
-        return new WorkerConfig(newInstanceId(), DEFAULT_MAX_IN_FLIGHT, DEFAULT_GROUP, providers, null, null, null);
+        return new WorkerConfig(newInstanceId(), DEFAULT_MAX_IN_FLIGHT, DEFAULT_GROUP, providers, null, null, null, null, null);
     }
 
     public static String newInstanceId() {
@@ -45,22 +58,30 @@ public record WorkerConfig(String instanceId, int maxInFlight, String consumerGr
     }
 
     public WorkerConfig withInstanceId(String id) {
-        return new WorkerConfig(id, maxInFlight, consumerGroup, providers, connectTimeout, idleTimeout, shutdownGrace);
+        return new WorkerConfig(id, maxInFlight, consumerGroup, providers, connectTimeout, idleTimeout, shutdownGrace, health, sessionTimeout);
     }
 
     public WorkerConfig withMaxInFlight(int max) {
-        return new WorkerConfig(instanceId, max, consumerGroup, providers, connectTimeout, idleTimeout, shutdownGrace);
+        return new WorkerConfig(instanceId, max, consumerGroup, providers, connectTimeout, idleTimeout, shutdownGrace, health, sessionTimeout);
     }
 
     public WorkerConfig withConsumerGroup(String group) {
-        return new WorkerConfig(instanceId, maxInFlight, group, providers, connectTimeout, idleTimeout, shutdownGrace);
+        return new WorkerConfig(instanceId, maxInFlight, group, providers, connectTimeout, idleTimeout, shutdownGrace, health, sessionTimeout);
     }
 
     public WorkerConfig withIdleTimeout(Duration timeout) {
-        return new WorkerConfig(instanceId, maxInFlight, consumerGroup, providers, connectTimeout, timeout, shutdownGrace);
+        return new WorkerConfig(instanceId, maxInFlight, consumerGroup, providers, connectTimeout, timeout, shutdownGrace, health, sessionTimeout);
     }
 
     public WorkerConfig withShutdownGrace(Duration grace) {
-        return new WorkerConfig(instanceId, maxInFlight, consumerGroup, providers, connectTimeout, idleTimeout, grace);
+        return new WorkerConfig(instanceId, maxInFlight, consumerGroup, providers, connectTimeout, idleTimeout, grace, health, sessionTimeout);
+    }
+
+    public WorkerConfig withHealth(HealthSettings settings) {
+        return new WorkerConfig(instanceId, maxInFlight, consumerGroup, providers, connectTimeout, idleTimeout, shutdownGrace, settings, sessionTimeout);
+    }
+
+    public WorkerConfig withSessionTimeout(Duration timeout) {
+        return new WorkerConfig(instanceId, maxInFlight, consumerGroup, providers, connectTimeout, idleTimeout, shutdownGrace, health, timeout);
     }
 }

@@ -5,6 +5,7 @@ import dev.switchyard.schemas.kafka.KafkaSettings;
 import dev.switchyard.schemas.kafka.TopicLayout;
 import dev.switchyard.schemas.kafka.TopicProvisioner;
 import dev.switchyard.schemas.serde.EventSerdes;
+import dev.switchyard.workers.health.HealthSettings;
 import dev.switchyard.workers.providers.ProvidersConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +22,11 @@ import java.util.concurrent.CountDownLatch;
  *   <li>{@code KAFKA_BOOTSTRAP_SERVERS} (default localhost:9092), {@code SCHEMA_REGISTRY_URL} (required)</li>
  *   <li>{@code SWITCHYARD_WORKER_ID}, {@code SWITCHYARD_WORKER_MAX_IN_FLIGHT} (512),
  *       {@code SWITCHYARD_WORKER_GROUP} (switchyard-provider-workers),
- *       {@code SWITCHYARD_UPSTREAM_IDLE_TIMEOUT_MS} (300000)</li>
+ *       {@code SWITCHYARD_UPSTREAM_IDLE_TIMEOUT_MS} (300000), {@code SWITCHYARD_WORKER_SHUTDOWN_GRACE_MS} (10000),
+ *       {@code SWITCHYARD_WORKER_SESSION_TIMEOUT_MS} (10000)</li>
+ *   <li>circuit breaker: {@code SWITCHYARD_BREAKER_FAILURES} (5 in a row), {@code SWITCHYARD_BREAKER_ERROR_RATE}
+ *       (0.5), {@code SWITCHYARD_BREAKER_MIN_CALLS} (20), {@code SWITCHYARD_BREAKER_WINDOW_MS} (60000),
+ *       {@code SWITCHYARD_BREAKER_COOL_DOWN_MS} (30000)</li>
  *   <li>{@code SWITCHYARD_CATALOG}: operator catalog files, comma-separated</li>
  *   <li>{@code SWITCHYARD_MOCK_PROVIDER_URL}: answer every provider without key or base URL from this mock</li>
  *   <li>provider variables: {@code OPENAI_API_KEY}, {@code OPENAI_BASE_URL}, {@code ANTHROPIC_API_KEY},
@@ -38,6 +43,13 @@ public final class WorkerMain {
             "SWITCHYARD_WORKER_GROUP",
             "SWITCHYARD_MOCK_PROVIDER_URL",
             "SWITCHYARD_UPSTREAM_IDLE_TIMEOUT_MS",
+            "SWITCHYARD_WORKER_SHUTDOWN_GRACE_MS",
+            "SWITCHYARD_WORKER_SESSION_TIMEOUT_MS",
+            "SWITCHYARD_BREAKER_FAILURES",
+            "SWITCHYARD_BREAKER_ERROR_RATE",
+            "SWITCHYARD_BREAKER_MIN_CALLS",
+            "SWITCHYARD_BREAKER_WINDOW_MS",
+            "SWITCHYARD_BREAKER_COOL_DOWN_MS",
             "SWITCHYARD_CATALOG");
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkerMain.class);
@@ -66,9 +78,18 @@ public final class WorkerMain {
                 env.get("SWITCHYARD_WORKER_GROUP"),
                 new ProvidersConfig(Map.of(), env, env.get("SWITCHYARD_MOCK_PROVIDER_URL")),
                 null,
-                env.containsKey("SWITCHYARD_UPSTREAM_IDLE_TIMEOUT_MS")
-                        ? Duration.ofMillis(Long.parseLong(env.get("SWITCHYARD_UPSTREAM_IDLE_TIMEOUT_MS"))) : null,
-                null);
+                millis(env, "SWITCHYARD_UPSTREAM_IDLE_TIMEOUT_MS"),
+                millis(env, "SWITCHYARD_WORKER_SHUTDOWN_GRACE_MS"),
+                new HealthSettings(
+                        Integer.parseInt(env.getOrDefault("SWITCHYARD_BREAKER_FAILURES",
+                                String.valueOf(HealthSettings.DEFAULTS.consecutiveFailures()))),
+                        Double.parseDouble(env.getOrDefault("SWITCHYARD_BREAKER_ERROR_RATE",
+                                String.valueOf(HealthSettings.DEFAULTS.errorRate()))),
+                        Integer.parseInt(env.getOrDefault("SWITCHYARD_BREAKER_MIN_CALLS",
+                                String.valueOf(HealthSettings.DEFAULTS.minCalls()))),
+                        millis(env, "SWITCHYARD_BREAKER_WINDOW_MS"),
+                        millis(env, "SWITCHYARD_BREAKER_COOL_DOWN_MS")),
+                millis(env, "SWITCHYARD_WORKER_SESSION_TIMEOUT_MS"));
 
         TopicProvisioner.ensureTopics(bootstrap, TopicLayout.defaults());
         ProviderWorkerService service = new ProviderWorkerService(config, new KafkaSettings(bootstrap, "switchyard"),
@@ -81,5 +102,10 @@ public final class WorkerMain {
         service.start();
         LOG.info("provider worker {} consuming from {}", config.instanceId(), bootstrap);
         stopped.await();
+    }
+
+    private static Duration millis(Map<String, String> env, String name) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? null : Duration.ofMillis(Long.parseLong(value.trim()));
     }
 }

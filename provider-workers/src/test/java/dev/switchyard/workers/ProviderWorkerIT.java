@@ -21,7 +21,14 @@ import dev.switchyard.testsupport.mock.MockBehaviour;
 import dev.switchyard.testsupport.mock.MockLlmProvider;
 import dev.switchyard.testsupport.mock.RecordedRequest;
 import dev.switchyard.testsupport.services.SharedServices;
+import dev.switchyard.events.BreakerState;
+import dev.switchyard.workers.health.HealthBook;
+import dev.switchyard.workers.health.HealthSettings;
+import dev.switchyard.workers.health.HealthTopic;
 import dev.switchyard.workers.providers.ProvidersConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -65,6 +72,8 @@ class ProviderWorkerIT {
     private static ProviderWorkerService worker;
     private static ReplyCollector collector;
     private static Admin admin;
+    private static HealthBook otherWorker;
+    private static HealthTopic otherWorkerTopic;
 
     @BeforeAll
     static void startWorker() {
@@ -78,13 +87,22 @@ class ProviderWorkerIT {
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
         collector = new ReplyCollector(bootstrap, serdes);
         worker = new ProviderWorkerService(WorkerConfig.defaults(ProvidersConfig.mock(mock.baseUrl()))
-                .withConsumerGroup(GROUP).withShutdownGrace(Duration.ofSeconds(2)),
+                .withConsumerGroup(GROUP).withShutdownGrace(Duration.ofSeconds(2))
+                .withHealth(HealthSettings.DEFAULTS.withConsecutiveFailures(3).withCoolDown(Duration.ofSeconds(1))),
                 kafka, serdes, ModelCatalog.builtIn()).start();
         Await.until(WAIT, worker::isReady, ready -> ready, "the worker to be ready");
+        // What another worker instance would know: only what this one publishes on provider.health.
+        otherWorker = HealthBook.local("other-worker", HealthSettings.DEFAULTS, java.time.Clock.systemUTC(), null);
+        otherWorkerTopic = new HealthTopic(new dev.switchyard.workers.replies.KafkaSender(producer, 10, "other-sender"), new KafkaConsumer<>(kafka.consumer(null, "other-health"),
+                new StringDeserializer(), new ByteArrayDeserializer()), serdes.providerHealth, otherWorker);
+        new Thread(otherWorkerTopic, "other-worker-health").start();
     }
 
     @AfterAll
     static void stopWorker() {
+        if (otherWorkerTopic != null) {
+            otherWorkerTopic.stop();
+        }
         if (worker != null) {
             worker.close();
         }
@@ -385,6 +403,92 @@ class ProviderWorkerIT {
         assertThat(replies.get(replies.size() - 1).getFinishReason()).isEqualTo("tool_calls");
         RecordedRequest upstream = requestContaining(request);
         assertThat(upstream.body().at("/tools/0/input_schema/type").asText()).isEqualTo("object");
+    }
+
+
+    @Test
+    void aSlowFirstTokenIsHedgedWithTheNextCandidateAndTheSlowCallIsCancelled() {
+        mock.failNext("gpt-4.1", 1, MockBehaviour.none().withTtftMs(20_000));
+        long cancelledBefore = mock.cancelledCount();
+        ChatRequest request = request("Hedge me").build();
+        dispatch(request, List.of("openai/gpt-4.1", "anthropic/claude-haiku-4-5"),
+                FallbackPolicy.newBuilder().setHedgeAfterMs(200L).build());
+
+        List<ReplyChunk> replies = replies(collector.awaitFinal(request.getRequestId(), WAIT));
+        assertContiguousSingleAttempt(replies);
+        assertThat(replies.get(0).getAttempt()).isEqualTo(2);
+        assertThat(replies.get(0).getAttempts()).extracting(Attempt::getOutcome).containsExactly("hedge_lost", "streaming");
+        assertThat(text(replies)).startsWith("Hello from claude-haiku-4-5");
+        Completion completion = collector.awaitCompletion(request.getRequestId(), WAIT);
+        assertThat(completion.getStatus()).isEqualTo(CompletionStatus.OK);
+        assertThat(completion.getModelId()).isEqualTo("anthropic/claude-haiku-4-5");
+        assertThat(completion.getAttempts()).extracting(Attempt::getOutcome).containsExactly("hedge_lost", "ok");
+        assertThat(completion.getAttempts()).extracting(Attempt::getModelId)
+                .containsExactly("openai/gpt-4.1", "anthropic/claude-haiku-4-5");
+        mock.awaitCancelled(cancelledBefore + 1, WAIT); // the slow call's connection was closed
+    }
+
+    @Test
+    void continueMidstreamFinishesABrokenAnswerOnAnAnthropicModelThroughPrefill() {
+        mock.failNext("gpt-5.2", 1, MockBehaviour.dying(3));
+        ChatRequest request = request("Continue me").build();
+        dispatch(request, List.of("openai/gpt-5.2", "anthropic/claude-haiku-4-5"),
+                FallbackPolicy.newBuilder().setContinueMidstream(true).build());
+
+        List<ReplyChunk> replies = replies(collector.awaitFinal(request.getRequestId(), WAIT));
+        assertContiguousSingleAttempt(replies); // one answer, as far as the client can tell
+        ReplyChunk last = replies.get(replies.size() - 1);
+        assertThat(last.getError()).isNull();
+        assertThat(last.getFinishReason()).isEqualTo("stop");
+        Completion completion = collector.awaitCompletion(request.getRequestId(), WAIT);
+        assertThat(completion.getStatus()).isEqualTo(CompletionStatus.OK);
+        assertThat(completion.getModelId()).isEqualTo("anthropic/claude-haiku-4-5");
+        assertThat(completion.getAttempts()).extracting(Attempt::getOutcome).containsExactly("error", "ok");
+
+        // Claude got the partial answer as the assistant turn to continue, and its answer follows it.
+        RecordedRequest continuation = mock.requests("claude-haiku-4-5").stream()
+                .filter(r -> r.lastUserText().contains(marker(request.getRequestId()))).findFirst().orElseThrow();
+        com.fasterxml.jackson.databind.JsonNode messages = continuation.body().get("messages");
+        com.fasterxml.jackson.databind.JsonNode prefill = messages.get(messages.size() - 1);
+        assertThat(prefill.get("role").asText()).isEqualTo("assistant");
+        String partial = prefill.at("/content/0/text").asText();
+        assertThat(partial).startsWith("Hello from gpt-5.2");
+        String answer = text(replies);
+        assertThat(answer).startsWith(partial);
+        assertThat(answer.substring(partial.length()).strip()).startsWith("Hello from claude-haiku-4-5");
+    }
+
+    @Test
+    void aFailingModelOpensItsCircuitForEveryWorkerAndASuccessfulProbeClosesIt() {
+        String model = "deepseek/deepseek-reasoner";
+        List<String> candidates = List.of(model, "openai/gpt-4o");
+        mock.rule("deepseek-reasoner", MockBehaviour.error(503));
+        for (int i = 0; i < 3; i++) {
+            ChatRequest request = request("Failing model " + i).build();
+            dispatch(request, candidates, null);
+            assertThat(collector.awaitCompletion(request.getRequestId(), WAIT).getAttempts())
+                    .extracting(Attempt::getOutcome).containsExactly("error", "ok");
+        }
+        ChatRequest skipped = request("Circuit open").build();
+        dispatch(skipped, candidates, null);
+        Completion skippedCompletion = collector.awaitCompletion(skipped.getRequestId(), WAIT);
+        assertThat(skippedCompletion.getAttempts()).extracting(Attempt::getOutcome).containsExactly("skipped_unhealthy", "ok");
+        assertThat(skippedCompletion.getAttempts().get(0).getReason()).startsWith("circuit open until")
+                .contains("3 consecutive failures");
+        assertThat(worker.meters().get("switchyard.worker.breaker.state").tag("model", model).gauge().value()).isEqualTo(2);
+        // Another worker learns it from provider.health alone.
+        Await.until(WAIT, () -> otherWorker.state(model), s -> s == BreakerState.OPEN, "the other worker to see the open circuit");
+        assertThat(otherWorker.callable(model)).isFalse();
+
+        mock.clearRule("deepseek-reasoner");
+        Await.until(WAIT, () -> worker.health().callable(model), c -> c, "the cool-down to end");
+        ChatRequest probe = request("Probe").build();
+        dispatch(probe, candidates, null);
+        Completion probeCompletion = collector.awaitCompletion(probe.getRequestId(), WAIT);
+        assertThat(probeCompletion.getModelId()).isEqualTo(model);
+        assertThat(probeCompletion.getAttempts()).extracting(Attempt::getOutcome).containsExactly("ok");
+        assertThat(worker.health().state(model)).isEqualTo(BreakerState.CLOSED);
+        Await.until(WAIT, () -> otherWorker.state(model), s -> s == BreakerState.CLOSED, "the other worker to see it closed");
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ final class ReplyCollector implements AutoCloseable {
     private final EventSerdes serdes;
     private final Map<String, List<Chunk>> chunks = new HashMap<>();
     private final Map<String, Completion> completions = new HashMap<>();
+    private final Map<String, Integer> completionCounts = new HashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -63,6 +64,7 @@ final class ReplyCollector implements AutoCloseable {
                         } else {
                             Completion completion = serdes.completions.deserialize(record.topic(), record.value());
                             completions.put(completion.getRequestId(), completion);
+                            completionCounts.merge(completion.getRequestId(), 1, Integer::sum);
                         }
                         notifyAll();
                     }
@@ -85,6 +87,11 @@ final class ReplyCollector implements AutoCloseable {
             List<Chunk> list = chunks.get(requestId);
             return list != null && list.stream().anyMatch(c -> c.chunk().getFinal$()) ? List.copyOf(list) : null;
         }, timeout, "final reply chunk of " + requestId);
+    }
+
+    /** How many Completions of the request were published (exactly one, unless a request ran twice). */
+    synchronized int completions(String requestId) {
+        return completionCounts.getOrDefault(requestId, 0);
     }
 
     Completion awaitCompletion(String requestId, Duration timeout) {

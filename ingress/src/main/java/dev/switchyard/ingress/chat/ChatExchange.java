@@ -230,6 +230,9 @@ public final class ChatExchange implements PendingRequests.ReplyHandler, ReplyAs
         if (!attempts.isEmpty()) {
             response.putHeader(SwitchyardHeaders.ATTEMPTS, SwitchyardHeaders.attempts(attempts));
         }
+        if (status == 200) {
+            responder.headers().forEach(response::putHeader);
+        }
     }
 
     private void putIfSet(String name, String value) {

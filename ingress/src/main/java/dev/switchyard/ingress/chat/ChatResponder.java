@@ -32,4 +32,9 @@ public interface ChatResponder {
 
     /** The body of an error answer when nothing was sent (sent with the error's status). */
     String errorBody(ReplyError error);
+
+    /** Extra headers of a successful answer, asked for when the headers go out (after the final chunk when not streaming). */
+    default java.util.Map<String, String> headers() {
+        return java.util.Map.of();
+    }
 }

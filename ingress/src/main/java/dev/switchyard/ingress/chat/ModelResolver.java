@@ -1,19 +1,21 @@
 package dev.switchyard.ingress.chat;
 
+import dev.switchyard.core.catalog.ApiKind;
 import dev.switchyard.core.catalog.CatalogModel;
 import dev.switchyard.core.catalog.ModelCatalog;
+import dev.switchyard.core.catalog.ResolvedName;
 import dev.switchyard.ingress.http.ApiException;
 
 import java.util.Optional;
 
 /**
- * Resolves the model a client names. {@code router/<id>} and {@code inworld/<id>} pass through unchanged: the routing
- * engine checks that the router exists (it may be created a moment later). A direct model must be in the catalog, by
- * {@code provider/model} id or alias, and is stored as its catalog id; anything else is a 404 before anything is published.
+ * Resolves the model a client names, through the catalog ({@link ModelCatalog#resolve}): {@code router/<id>} and
+ * {@code inworld/<id>} pass through unchanged (the routing engine checks that the router exists: it may be created a
+ * moment later); operator aliases send a name to a model or a router; a bare name or dated id as coding tools send it
+ * ({@code claude-sonnet-4-5-20250929}, {@code gpt-5.2}) is stored as its catalog id; anything else is a 404 before
+ * anything is published (unless the operator sends unknown names to a default).
  */
 public final class ModelResolver {
-    private static final String[] ROUTER_PREFIXES = {"router/", "inworld/"};
-
     private final ModelCatalog catalog;
 
     public ModelResolver(ModelCatalog catalog) {
@@ -21,12 +23,7 @@ public final class ModelResolver {
     }
 
     public static boolean namesRouter(String model) {
-        for (String prefix : ROUTER_PREFIXES) {
-            if (model.startsWith(prefix)) {
-                return true;
-            }
-        }
-        return false;
+        return ResolvedName.namesRouter(model);
     }
 
     public String resolve(String model) {
@@ -37,15 +34,20 @@ public final class ModelResolver {
             }
             return model;
         }
-        Optional<CatalogModel> found = catalog.find(model);
+        Optional<ResolvedName> found = catalog.resolve(model);
         if (found.isEmpty()) {
             throw new ApiException(404, "invalid_request_error", "model", "model_not_found",
                     "The model `" + model + "` does not exist: name a router (router/<id>) or a model of the catalog (see GET /v1/models).");
         }
-        return found.get().id();
+        return found.get().model();
     }
 
     public boolean isKnownModel(String id) {
         return catalog.find(id).isPresent();
+    }
+
+    /** The upstream API of a catalog model id (as reply chunks name it), or null when unknown. */
+    public ApiKind apiOf(String modelId) {
+        return modelId == null ? null : catalog.find(modelId).map(CatalogModel::api).orElse(null);
     }
 }

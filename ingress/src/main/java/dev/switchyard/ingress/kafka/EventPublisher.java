@@ -3,6 +3,7 @@ package dev.switchyard.ingress.kafka;
 import dev.switchyard.events.ChatRequest;
 import dev.switchyard.events.Control;
 import dev.switchyard.events.ControlAction;
+import dev.switchyard.events.Feedback;
 import dev.switchyard.events.RouterConfig;
 import dev.switchyard.schemas.Topics;
 import dev.switchyard.schemas.kafka.KafkaSettings;
@@ -25,7 +26,8 @@ import java.util.function.Supplier;
  */
 public final class EventPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
-    private static final List<String> WRITTEN = List.of(Topics.REQUESTS, Topics.CONTROL, Topics.ROUTER_CONFIGS, Topics.ROUTER_VERSIONS);
+    private static final List<String> WRITTEN = List.of(Topics.REQUESTS, Topics.CONTROL, Topics.ROUTER_CONFIGS, Topics.ROUTER_VERSIONS,
+            Topics.FEEDBACK);
 
     private final KafkaProducer<String, byte[]> producer;
     private final EventSerdes serdes;
@@ -45,6 +47,7 @@ public final class EventPublisher implements AutoCloseable {
         serdes.control.registerFor(Topics.CONTROL);
         serdes.routerConfigs.registerFor(Topics.ROUTER_CONFIGS);
         serdes.routerConfigs.registerFor(Topics.ROUTER_VERSIONS);
+        serdes.feedback.registerFor(Topics.FEEDBACK);
         for (String topic : WRITTEN) {
             if (producer.partitionsFor(topic).isEmpty()) {
                 throw new IllegalStateException("topic " + topic + " has no partitions");
@@ -76,6 +79,11 @@ public final class EventPublisher implements AutoCloseable {
     public CompletableFuture<RecordMetadata> publishRouterVersion(RouterConfig version) {
         String key = version.getId() + "@" + version.getVersion();
         return send(Topics.ROUTER_VERSIONS, key, () -> serdes.routerConfigs.serialize(Topics.ROUTER_VERSIONS, version));
+    }
+
+    /** An outcome on llm.feedback, keyed by request id, else {@code <router>|<user>} (the caller's choice of key). */
+    public CompletableFuture<RecordMetadata> publishFeedback(String key, Feedback feedback) {
+        return send(Topics.FEEDBACK, key, () -> serdes.feedback.serialize(Topics.FEEDBACK, feedback));
     }
 
     private CompletableFuture<RecordMetadata> send(String topic, String key, Supplier<byte[]> value) {

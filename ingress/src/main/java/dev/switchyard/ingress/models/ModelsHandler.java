@@ -10,11 +10,17 @@ import dev.switchyard.ingress.http.Json;
 import io.vertx.ext.web.RoutingContext;
 
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
 
 /**
- * {@code GET /v1/models} in OpenAI's list shape: every catalog model by its {@code provider/model} id, and every router
- * as {@code router/<id>} (what a client puts in {@code model} to use it).
+ * {@code GET /v1/models} and {@code GET /v1/models/{id}}: every catalog model by its {@code provider/model} id and
+ * every router as {@code router/<id>} (what a client puts in {@code model} to use it). OpenAI's list shape by default;
+ * Anthropic's ({@code {"data":[{"type":"model","id","display_name","created_at"}],"has_more","first_id","last_id"}})
+ * when the client sends {@code anthropic-version}, as Anthropic's SDKs do.
  */
 public final class ModelsHandler {
     private final ModelCatalog catalog;
@@ -26,14 +32,70 @@ public final class ModelsHandler {
         this.routers = routers;
     }
 
+    private record Entry(String id, String ownedBy, long created) {
+    }
+
+    private List<Entry> entries() {
+        List<Entry> entries = new ArrayList<>();
+        catalog.all().stream().sorted(Comparator.comparing(CatalogModel::id))
+                .forEach(model -> entries.add(new Entry(model.id(), model.provider(), catalogCreated)));
+        routers.all().stream().sorted(Comparator.comparing(RouterConfig::getId))
+                .forEach(router -> entries.add(new Entry("router/" + router.getId(), "switchyard", router.getCreatedAt().getEpochSecond())));
+        return entries;
+    }
+
     public void handle(RoutingContext ctx) {
-        ObjectNode body = Json.object().put("object", "list");
-        ArrayNode data = body.putArray("data");
-        catalog.all().stream().sorted(Comparator.comparing(CatalogModel::id)).forEach(model ->
-                data.addObject().put("id", model.id()).put("object", "model").put("created", catalogCreated).put("owned_by", model.provider()));
-        routers.all().stream().sorted(Comparator.comparing(RouterConfig::getId)).forEach(router ->
-                data.addObject().put("id", "router/" + router.getId()).put("object", "model")
-                        .put("created", router.getCreatedAt().getEpochSecond()).put("owned_by", "switchyard"));
+        boolean anthropic = isAnthropic(ctx);
+        ObjectNode body = Json.object();
+        ArrayNode data = Json.MAPPER.createArrayNode();
+        List<Entry> entries = entries();
+        entries.forEach(e -> data.add(anthropic ? anthropic(e) : openAi(e)));
+        if (anthropic) {
+            body.set("data", data);
+            body.put("has_more", false);
+            body.put("first_id", entries.isEmpty() ? null : entries.get(0).id());
+            body.put("last_id", entries.isEmpty() ? null : entries.get(entries.size() - 1).id());
+        } else {
+            body.put("object", "list");
+            body.set("data", data);
+        }
         Json.send(ctx, 200, body);
+    }
+
+    /** One model or router; the id may contain slashes ({@code openai/gpt-5.2}, {@code router/support}). */
+    public void get(RoutingContext ctx) {
+        String path = ctx.request().path();
+        // SDKs percent-encode the slash of provider/model ids.
+        String id = java.net.URLDecoder.decode(path.substring(path.indexOf("/models/") + "/models/".length()),
+                java.nio.charset.StandardCharsets.UTF_8);
+        Optional<Entry> entry = entries().stream().filter(e -> e.id().equals(id)).findFirst();
+        if (entry.isEmpty()) {
+            entry = catalog.find(id).map(m -> new Entry(m.id(), m.provider(), catalogCreated));
+        }
+        if (entry.isEmpty()) {
+            ObjectNode error = Json.object();
+            if (isAnthropic(ctx)) {
+                error.put("type", "error").putObject("error").put("type", "not_found_error").put("message", "model: " + id);
+            } else {
+                error.putObject("error").put("message", "The model '" + id + "' does not exist").put("type", "invalid_request_error")
+                        .put("param", "model").put("code", "model_not_found");
+            }
+            Json.send(ctx, 404, error);
+            return;
+        }
+        Json.send(ctx, 200, isAnthropic(ctx) ? anthropic(entry.get()) : openAi(entry.get()));
+    }
+
+    private static boolean isAnthropic(RoutingContext ctx) {
+        return ctx.request().getHeader("anthropic-version") != null;
+    }
+
+    private static ObjectNode openAi(Entry e) {
+        return Json.object().put("id", e.id()).put("object", "model").put("created", e.created()).put("owned_by", e.ownedBy());
+    }
+
+    private static ObjectNode anthropic(Entry e) {
+        return Json.object().put("type", "model").put("id", e.id()).put("display_name", e.id())
+                .put("created_at", DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond(e.created())));
     }
 }

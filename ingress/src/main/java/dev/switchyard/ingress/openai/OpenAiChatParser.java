@@ -7,6 +7,7 @@ import dev.switchyard.core.router.RouterValidationException;
 import dev.switchyard.events.ChatRequest;
 import dev.switchyard.events.ClientProtocol;
 import dev.switchyard.events.FallbackPolicy;
+import dev.switchyard.events.ReasoningConfig;
 import dev.switchyard.ingress.chat.ModelResolver;
 import dev.switchyard.ingress.chat.RequestEnvelope;
 import dev.switchyard.ingress.chat.RoutingMetadata;
@@ -32,7 +33,8 @@ public final class OpenAiChatParser {
     /** Fields with a typed home in ChatRequest, or routing fields that must never reach a provider. */
     private static final Set<String> NOT_EXTRA = Set.of("model", "messages", "stream", "stream_options", "max_tokens",
             "max_completion_tokens", "temperature", "top_p", "stop", "seed", "tools", "tool_choice", "response_format",
-            "metadata", "fallback", "user");
+            "metadata", "fallback", "user", "parallel_tool_calls", "n");
+    private static final Set<String> RESPONSE_FORMATS = Set.of("text", "json_object", "json_schema");
     /** Client headers meant for the provider (Anthropic models behind an OpenAI-shaped request still honour them). */
     private static final List<String> PROVIDER_HEADERS = List.of("anthropic-version", "anthropic-beta");
 
@@ -48,6 +50,7 @@ public final class OpenAiChatParser {
         }
         String model = requiredModel(body);
         JsonNode messages = messages(body);
+        choices(body);
         ChatRequest.Builder request = ChatRequest.newBuilder()
                 .setRequestId(envelope.requestId())
                 .setReceivedAt(envelope.receivedAt())
@@ -62,9 +65,11 @@ public final class OpenAiChatParser {
                 .setTopP(optDouble(body, "top_p"))
                 .setStop(stop(body))
                 .setSeed(optLong(body, "seed"))
-                .setToolsJson(optJson(body, "tools", JsonNode::isArray, "an array"))
+                .setToolsJson(tools(body))
                 .setToolChoiceJson(optJson(body, "tool_choice", n -> n.isTextual() || n.isObject(), "a string or an object"))
-                .setResponseFormatJson(optJson(body, "response_format", JsonNode::isObject, "an object"))
+                .setParallelToolCalls(optBooleanOrNull(body, "parallel_tool_calls"))
+                .setResponseFormatJson(responseFormat(body))
+                .setReasoning(reasoning(body))
                 .setMetadata(RoutingMetadata.merge(body.get("metadata"), headers, "metadata"))
                 .setUserId(stickyUser(body, headers))
                 .setFallback(fallback(body))
@@ -98,6 +103,7 @@ public final class OpenAiChatParser {
             throw ApiException.invalid("messages", "empty_array",
                     "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.");
         }
+        Set<String> openCalls = new java.util.HashSet<>();
         for (int i = 0; i < messages.size(); i++) {
             JsonNode message = messages.get(i);
             String param = "messages[" + i + "]";
@@ -111,8 +117,101 @@ public final class OpenAiChatParser {
             if (!role.isTextual()) {
                 throw ApiException.invalidType(param + ".role", "a string", Json.describe(role));
             }
+            if (role.asText().equals("assistant")) {
+                for (JsonNode call : message.path("tool_calls")) {
+                    openCalls.add(call.path("id").asText());
+                }
+            } else if (role.asText().equals("tool")) {
+                JsonNode callId = message.get("tool_call_id");
+                if (callId == null || !callId.isTextual()) {
+                    throw ApiException.invalid(param + ".tool_call_id", "missing_required_parameter",
+                            "Missing required parameter: '" + param + ".tool_call_id'.");
+                }
+                if (!openCalls.contains(callId.asText())) {
+                    throw ApiException.invalid(param + ".role", null, "Invalid parameter: messages with role 'tool' must be a "
+                            + "response to a preceeding message with 'tool_calls'.");
+                }
+            }
         }
         return messages;
+    }
+
+    /**
+     * {@code n}: Switchyard streams one choice per request (the reply chunks carry one), so more than one is refused
+     * rather than silently answered with one.
+     */
+    private static void choices(JsonNode body) {
+        JsonNode n = body.get("n");
+        if (n == null || n.isNull()) {
+            return;
+        }
+        if (!n.isIntegralNumber()) {
+            throw ApiException.invalidType("n", "an integer", Json.describe(n));
+        }
+        if (n.asInt() != 1) {
+            throw ApiException.invalid("n", "unsupported_value", "Unsupported value: 'n' must be 1 through Switchyard, which "
+                    + "returns one choice per request; send " + n.asInt() + " requests instead.");
+        }
+    }
+
+    /** Tools must name their type, and function tools their name (what OpenAI itself checks first). */
+    private static String tools(JsonNode body) {
+        String json = optJson(body, "tools", JsonNode::isArray, "an array");
+        if (json == null) {
+            return null;
+        }
+        JsonNode tools = body.get("tools");
+        for (int i = 0; i < tools.size(); i++) {
+            JsonNode tool = tools.get(i);
+            String at = "tools[" + i + "]";
+            if (!tool.isObject()) {
+                throw ApiException.invalidType(at, "an object", Json.describe(tool));
+            }
+            if (!tool.path("type").isTextual()) {
+                throw ApiException.invalid(at + ".type", "missing_required_parameter", "Missing required parameter: '" + at + ".type'.");
+            }
+            String type = tool.get("type").asText();
+            if ((type.equals("function") || type.equals("custom")) && !tool.path(type).path("name").isTextual()) {
+                throw ApiException.invalid(at + "." + type + ".name", "missing_required_parameter",
+                        "Missing required parameter: '" + at + "." + type + ".name'.");
+            }
+        }
+        return json;
+    }
+
+    private static String responseFormat(JsonNode body) {
+        String json = optJson(body, "response_format", JsonNode::isObject, "an object");
+        if (json == null) {
+            return null;
+        }
+        JsonNode format = body.get("response_format");
+        String type = format.path("type").asText("");
+        if (!RESPONSE_FORMATS.contains(type)) {
+            throw ApiException.invalid("response_format.type", "invalid_value", "Invalid value: '" + type
+                    + "'. Supported values are: 'text', 'json_object', and 'json_schema'.");
+        }
+        if (type.equals("json_schema") && !format.path("json_schema").path("name").isTextual()) {
+            throw ApiException.invalid("response_format.json_schema.name", "missing_required_parameter",
+                    "Missing required parameter: 'response_format.json_schema.name'.");
+        }
+        return json;
+    }
+
+    /** {@code reasoning_effort} as the protocol-neutral reasoning request (it also stays in extra_json for OpenAI targets). */
+    private static ReasoningConfig reasoning(JsonNode body) {
+        String effort = optString(body, "reasoning_effort");
+        return effort == null ? null : ReasoningConfig.newBuilder().setEffort(effort).build();
+    }
+
+    private static Boolean optBooleanOrNull(JsonNode body, String name) {
+        JsonNode value = body.get(name);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isBoolean()) {
+            throw ApiException.invalidType(name, "a boolean", Json.describe(value));
+        }
+        return value.asBoolean();
     }
 
     private static boolean includeUsage(JsonNode body) {

@@ -26,6 +26,7 @@ public final class OpenAiCompletionResponder implements ChatResponder {
     private final Map<Integer, ToolCall> toolCalls = new TreeMap<>();
     private String finishReason;
     private Usage usage;
+    private final ArrayNode logprobs = Json.MAPPER.createArrayNode();
 
     public OpenAiCompletionResponder(String requestId, long createdEpochSeconds, String requestedModel) {
         this.id = OpenAiJson.completionId(requestId);
@@ -69,6 +70,9 @@ public final class OpenAiCompletionResponder implements ChatResponder {
         if (chunk.getUsage() != null) {
             usage = chunk.getUsage();
         }
+        if (chunk.getLogprobsJson() != null) {
+            logprobs.addAll(OpenAiJson.parseArray(chunk.getLogprobsJson()));
+        }
         if (chunk.getFinal$()) {
             finishReason = chunk.getFinishReason() != null ? chunk.getFinishReason() : toolCalls.isEmpty() ? "stop" : "tool_calls";
         }
@@ -81,6 +85,7 @@ public final class OpenAiCompletionResponder implements ChatResponder {
         content.setLength(0);
         reasoning.setLength(0);
         toolCalls.clear();
+        logprobs.removeAll();
         finishReason = null;
         usage = null;
     }
@@ -106,7 +111,13 @@ public final class OpenAiCompletionResponder implements ChatResponder {
         }
         ObjectNode choice = Json.object().put("index", 0);
         choice.set("message", message);
-        choice.putNull("logprobs");
+        if (!logprobs.isEmpty()) {
+            ObjectNode lp = choice.putObject("logprobs");
+            lp.set("content", logprobs);
+            lp.putNull("refusal");
+        } else {
+            choice.putNull("logprobs");
+        }
         choice.put("finish_reason", finishReason != null ? finishReason : "stop");
         ObjectNode completion = Json.object()
                 .put("id", id)

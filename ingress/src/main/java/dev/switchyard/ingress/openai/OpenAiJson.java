@@ -49,6 +49,19 @@ public final class OpenAiJson {
         return chunk.getModelId() != null ? chunk.getModelId() : requested;
     }
 
+    /** A JSON array carried as text in an event (e.g. logprobs); an empty array when it is not one. */
+    public static com.fasterxml.jackson.databind.node.ArrayNode parseArray(String json) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode node = Json.MAPPER.readTree(json);
+            if (node != null && node.isArray()) {
+                return (com.fasterxml.jackson.databind.node.ArrayNode) node;
+            }
+        } catch (Exception e) {
+            // fall through
+        }
+        return Json.MAPPER.createArrayNode();
+    }
+
     /** {@code chatcmpl-<request id without its prefix>}: the completion id names the request it answers. */
     public static String completionId(String requestId) {
         return "chatcmpl-" + (requestId.startsWith("req_") ? requestId.substring(4) : requestId);

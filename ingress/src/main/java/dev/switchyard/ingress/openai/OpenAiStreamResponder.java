@@ -82,7 +82,13 @@ public final class OpenAiStreamResponder implements ChatResponder {
         }
         ObjectNode choice = Json.object().put("index", 0);
         choice.set("delta", delta);
-        choice.putNull("logprobs");
+        if (chunk.getLogprobsJson() != null) {
+            ObjectNode logprobs = choice.putObject("logprobs");
+            logprobs.set("content", OpenAiJson.parseArray(chunk.getLogprobsJson()));
+            logprobs.putNull("refusal");
+        } else {
+            choice.putNull("logprobs");
+        }
         choice.put("finish_reason", finishReason);
         ObjectNode event = header();
         event.putArray("choices").add(choice);

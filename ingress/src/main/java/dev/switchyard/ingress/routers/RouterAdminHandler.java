@@ -167,6 +167,28 @@ public final class RouterAdminHandler {
         });
     }
 
+    /** Computes a router's next version from its current one (promote, restore); may throw {@link ApiException}. */
+    @FunctionalInterface
+    public interface RouterChange {
+        RouterConfig next(RouterConfig current, Instant now);
+    }
+
+    /**
+     * Applies a change computed from the router's current version (the experiments API's promote and restore) exactly
+     * like a PATCH: on the one change thread, published to router.configs and router.versions, answered with the new
+     * version once both are acknowledged. 404 for an unknown router, 400 for a {@link RouterValidationException}.
+     */
+    public void change(RoutingContext ctx, String id, String what, RouterChange change) {
+        run(ctx, changes, () -> {
+            RouterConfig current = store.get(id).orElseThrow(() -> notFound(id));
+            RouterConfig next = validated(() -> change.next(current, Instant.now()));
+            publish(id, next, next);
+            store.offer(next);
+            LOG.info("router {} {}: version {}", id, what, next.getVersion());
+            return RouterDocuments.render(next);
+        });
+    }
+
     // ---- helpers ----
 
     /** Runs blocking work off the event loop and answers with its JSON or its error. */

@@ -78,6 +78,20 @@ class OpenAiChatParserTest {
     }
 
     @Test
+    void toolRoundTripsParallelToolCallsAndReasoningEffortAreTyped() {
+        ChatRequest request = parse("{\"model\":\"gpt-5.2\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},"
+                + "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\","
+                + "\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]},{\"role\":\"tool\",\"tool_call_id\":\"call_1\",\"content\":\"ok\"}],"
+                + "\"parallel_tool_calls\":false,\"reasoning_effort\":\"low\",\"n\":1,\"logprobs\":true,\"top_logprobs\":2}");
+
+        assertThat(request.getParallelToolCalls()).isFalse();
+        assertThat(request.getReasoning().getEffort()).isEqualTo("low");
+        // reasoning_effort stays for OpenAI targets verbatim; n (1) and parallel_tool_calls have their own homes
+        assertThat(Json.parse(Buffer.buffer(request.getExtraJson())))
+                .isEqualTo(Json.parse(Buffer.buffer("{\"reasoning_effort\":\"low\",\"logprobs\":true,\"top_logprobs\":2}")));
+    }
+
+    @Test
     void aMinimalRequestHasDefaultsAndNoExtra() {
         ChatRequest request = parse("{\"model\":\"router/support\"," + HELLO + "}");
         assertThat(request.getModel()).isEqualTo("router/support");
@@ -149,6 +163,14 @@ class OpenAiChatParserTest {
             fallback unknown model      | {"model":"gpt-5.2","messages":[{"role":"user","content":"hi"}],"fallback":{"models":["nope/x"]}} | fallback.models[0] | invalid_value
             fallback not object         | {"model":"gpt-5.2","messages":[{"role":"user","content":"hi"}],"fallback":"x"} | fallback  | invalid_value
             router without id           | {"model":"router/","messages":[{"role":"user","content":"hi"}]}              | model       | invalid_value
+            n above one                 | {"model":"gpt-5.2","messages":[{"role":"user","content":"hi"}],"n":3}         | n           | unsupported_value
+            tool without a type         | {"model":"gpt-5.2","messages":[{"role":"user","content":"hi"}],"tools":[{"function":{"name":"f"}}]} | tools[0].type | missing_required_parameter
+            function without a name     | {"model":"gpt-5.2","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{}}]} | tools[0].function.name | missing_required_parameter
+            tool result without a call  | {"model":"gpt-5.2","messages":[{"role":"user","content":"hi"},{"role":"tool","tool_call_id":"call_x","content":"r"}]} | messages[1].role |
+            tool result without an id   | {"model":"gpt-5.2","messages":[{"role":"tool","content":"r"}]}                | messages[0].tool_call_id | missing_required_parameter
+            unknown response format     | {"model":"gpt-5.2","messages":[{"role":"user","content":"hi"}],"response_format":{"type":"yaml"}} | response_format.type | invalid_value
+            json schema without a name  | {"model":"gpt-5.2","messages":[{"role":"user","content":"hi"}],"response_format":{"type":"json_schema","json_schema":{}}} | response_format.json_schema.name | missing_required_parameter
+            parallel_tool_calls not boolean | {"model":"gpt-5.2","messages":[{"role":"user","content":"hi"}],"parallel_tool_calls":"no"} | parallel_tool_calls | invalid_type
             """)
     void badInputIsA400NamingTheParameter(String name, String body, String param, String code) {
         ApiException e = rejection(body);

@@ -18,6 +18,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,9 +31,36 @@ import java.util.function.Function;
  * once requests finish. Offsets are committed only for finished requests ({@link OffsetTracker}), from this thread,
  * asynchronously after each poll and synchronously for revoked partitions, so a crash redelivers exactly the
  * unfinished work.
+ *
+ * <p>When a rebalance moves a partition to another worker (one joined or left; the group uses the cooperative sticky
+ * assignor, so only moving partitions are revoked) the requests still running for it are handed over without running
+ * twice: one that is already answering keeps streaming here and its offset is committed as done, since the new owner
+ * could only restart it and break the answer the client is reading; one that has not answered yet is abandoned here,
+ * silently, and the new owner runs it from the committed offset. Partitions lost without a clean revocation (this
+ * worker was thrown out of the group) can't be committed: everything running for them is abandoned.
  */
 public final class DispatchConsumer implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(DispatchConsumer.class);
+
+    /** What the consumer asks the pipeline about running requests when their partition moves. */
+    public interface Handover {
+        /** Whether the request's answer has started reaching its client. */
+        boolean answering(String requestId);
+
+        /** Stop the request without publishing anything: the partition's new owner runs it. */
+        void abandon(String requestId);
+
+        Handover NONE = new Handover() {
+            @Override
+            public boolean answering(String requestId) {
+                return false;
+            }
+
+            @Override
+            public void abandon(String requestId) {
+            }
+        };
+    }
 
     private record Finished(TopicPartition partition, long offset, int generation) {
     }
@@ -41,22 +69,33 @@ public final class DispatchConsumer implements Runnable {
     private final AvroSerde<Dispatch> serde;
     private final Function<Dispatch, CompletableFuture<Void>> pipeline;
     private final int maxInFlight;
+    private final Handover handover;
+    /** Requests handed to the pipeline and not finished, per partition: offset → request id. This thread only. */
+    private final Map<TopicPartition, Map<Long, String>> running = new HashMap<>();
+    private final ConcurrentLinkedQueue<Finished> ended = new ConcurrentLinkedQueue<>();
     private final OffsetTracker offsets = new OffsetTracker();
     private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
     /** Bumped per partition on every assignment, so a request finishing after its partition moved is ignored. */
     private final Map<TopicPartition, Integer> generations = new HashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
-    private volatile boolean running = true;
+    private volatile boolean polling = true;
+    private volatile boolean stopping;
     private volatile boolean draining;
     private volatile boolean assigned;
     private boolean paused;
 
     public DispatchConsumer(Consumer<String, byte[]> consumer, AvroSerde<Dispatch> serde,
                             Function<Dispatch, CompletableFuture<Void>> pipeline, int maxInFlight) {
+        this(consumer, serde, pipeline, maxInFlight, Handover.NONE);
+    }
+
+    public DispatchConsumer(Consumer<String, byte[]> consumer, AvroSerde<Dispatch> serde,
+                            Function<Dispatch, CompletableFuture<Void>> pipeline, int maxInFlight, Handover handover) {
         this.consumer = consumer;
         this.serde = serde;
         this.pipeline = pipeline;
         this.maxInFlight = maxInFlight;
+        this.handover = handover;
     }
 
     /** Joined the group and got partitions (an instance may legitimately have none when there are more workers). */
@@ -65,7 +104,7 @@ public final class DispatchConsumer implements Runnable {
     }
 
     public boolean isRunning() {
-        return running;
+        return polling;
     }
 
     /** Requests handed to the pipeline and not finished yet. */
@@ -79,7 +118,8 @@ public final class DispatchConsumer implements Runnable {
     }
 
     public void stop() {
-        running = false;
+        stopping = true; // what still runs now was abandoned by the shutdown: never commit past it
+        polling = false;
         consumer.wakeup();
     }
 
@@ -90,10 +130,13 @@ public final class DispatchConsumer implements Runnable {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
                     drainFinished();
+                    if (!stopping) {
+                        handOver(partitions);
+                    }
                     commit(true);
                     offsets.revoked(partitions);
                     partitions.forEach(generations::remove);
-                    // Requests still running for these partitions keep going; the new owner gets their records again.
+                    partitions.forEach(running::remove);
                 }
 
                 @Override
@@ -107,11 +150,16 @@ public final class DispatchConsumer implements Runnable {
 
                 @Override
                 public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                    // Already someone else's and not committable: whatever runs here would run twice.
+                    for (TopicPartition partition : partitions) {
+                        running.getOrDefault(partition, Map.of()).values().forEach(handover::abandon);
+                    }
                     offsets.revoked(partitions);
                     partitions.forEach(generations::remove);
+                    partitions.forEach(running::remove);
                 }
             });
-            while (running) {
+            while (polling) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                     handle(record);
                 }
@@ -124,7 +172,8 @@ public final class DispatchConsumer implements Runnable {
         } catch (RuntimeException e) {
             LOG.error("dispatch consumer stopped", e);
         } finally {
-            running = false;
+            polling = false;
+            stopping = true;
             try {
                 drainFinished();
                 commit(true);
@@ -149,20 +198,62 @@ public final class DispatchConsumer implements Runnable {
             return;
         }
         inFlight.incrementAndGet();
+        running.computeIfAbsent(partition, p -> new HashMap<>()).put(record.offset(), dispatch.getRequest().getRequestId());
         pipeline.apply(dispatch).whenComplete((v, e) -> {
             inFlight.decrementAndGet();
             if (e == null) {
                 finished.add(new Finished(partition, record.offset(), generation));
+            } else {
+                // The offset stays uncommitted: the dispatch is redelivered after a restart or rebalance.
+                ended.add(new Finished(partition, record.offset(), generation));
             }
-            // On failure the offset stays uncommitted: the dispatch is redelivered after a restart or rebalance.
         });
     }
 
     private void drainFinished() {
         Finished f;
         while ((f = finished.poll()) != null) {
+            forget(f);
             if (generations.getOrDefault(f.partition(), -1) == f.generation()) {
                 offsets.finished(f.partition(), f.offset());
+            }
+        }
+        while ((f = ended.poll()) != null) {
+            forget(f);
+        }
+    }
+
+    private void forget(Finished f) {
+        Map<Long, String> ofPartition = running.get(f.partition());
+        if (ofPartition != null) {
+            ofPartition.remove(f.offset());
+        }
+    }
+
+    /**
+     * See the class comment: requests of partitions moving to another worker finish here or there, never both. A
+     * committed offset is one position, so every running request up to the last one that is answering stays here
+     * (committed as done: the new owner starts after them); the ones after it are abandoned for the new owner.
+     */
+    private void handOver(Collection<TopicPartition> partitions) {
+        for (TopicPartition partition : partitions) {
+            Map<Long, String> ofPartition = running.getOrDefault(partition, Map.of());
+            long keepUpTo = -1;
+            for (Map.Entry<Long, String> request : ofPartition.entrySet()) {
+                if (handover.answering(request.getValue())) {
+                    keepUpTo = Math.max(keepUpTo, request.getKey());
+                }
+            }
+            for (Map.Entry<Long, String> request : new TreeMap<>(ofPartition).entrySet()) {
+                if (request.getKey() <= keepUpTo) {
+                    LOG.info("{} moves to another worker; request {} finishes here (an answer is streaming)", partition,
+                            request.getValue());
+                    offsets.finished(partition, request.getKey());
+                } else {
+                    LOG.info("{} moves to another worker; request {} had not answered yet: its new owner runs it",
+                            partition, request.getValue());
+                    handover.abandon(request.getValue());
+                }
             }
         }
     }

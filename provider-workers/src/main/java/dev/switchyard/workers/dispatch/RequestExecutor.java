@@ -94,6 +94,20 @@ public final class RequestExecutor {
         return running.size();
     }
 
+    /** Whether the request runs here and its answer has started reaching the client. */
+    public boolean answering(String requestId) {
+        Running target = running.get(requestId);
+        return target != null && target.execution().answering();
+    }
+
+    /** Stops one request without publishing anything (its partition moved: the new owner runs it). */
+    public void abandon(String requestId) {
+        Running target = running.get(requestId);
+        if (target != null) {
+            target.context().runOnContext(v -> target.execution().abandon());
+        }
+    }
+
     /** Shutdown: stop every running request without publishing, so their dispatches are redelivered. */
     public void abandonAll() {
         for (Running r : running.values()) {

@@ -16,7 +16,7 @@ import java.time.Instant;
  * One try of one candidate: starts the provider call and tells its {@link Observer} about the first content delta,
  * every content delta, and how the call ended (finish reason, usage, the model name the provider reported). It knows
  * nothing of Kafka or of other candidates: what to do with its output is the observer's decision, which is what lets
- * hedging run two of these at once later. All methods and callbacks run on the request's Vert.x context.
+ * hedging run two of these at once. All methods and callbacks run on the request's Vert.x context.
  */
 public final class AttemptRunner implements CallListener {
 
@@ -67,8 +67,11 @@ public final class AttemptRunner implements CallListener {
         }
     }
 
-    /** Stops the provider call; no observer callback follows. */
+    /** Stops the provider call; no observer callback follows. Nothing to do once the call ended. */
     public void cancel() {
+        if (over) {
+            return;
+        }
         over = true;
         if (call != null) {
             call.cancel();

@@ -7,11 +7,12 @@ import dev.switchyard.workers.providers.UpstreamFailure;
 import java.util.Locale;
 
 /**
- * Which failures move a request to its next candidate, and the request's limits. Before the first content delta, a
- * connect error, a timeout, a 5xx, a 429 and a context-length error (to a candidate with a larger window) fail over;
- * any other 4xx is the client's problem and goes straight back with the provider's status and message. After the
- * first delta nothing fails over (the client already has text that another model would not continue).
- * Later: circuit breakers and hedging plug in here and in {@link RequestExecution}.
+ * Which failures move a request to its next candidate, which count against a provider's health, and the request's
+ * limits (the dispatch's effective {@code fallback}: the router's, overridden field by field by the request's).
+ * Before the first content delta, a connect error, a timeout, a 5xx, a 408/409/429 and a context-length error (to a
+ * candidate with a larger window) fail over; any other 4xx is the client's problem and goes straight back with the
+ * provider's status and message. After the first delta a failure ends the answer with an error, unless
+ * {@code continue_midstream} is set and a candidate can continue the partial answer.
  */
 public final class FailoverPolicy {
     /** How an attempt's failure is recorded and whether the next candidate is tried. */
@@ -21,21 +22,34 @@ public final class FailoverPolicy {
     private final int maxAttempts;
     private final Long ttftTimeoutMs;
     private final Long totalTimeoutMs;
+    private final Long hedgeAfterMs;
+    private final boolean continueMidstream;
 
     public FailoverPolicy(int maxAttempts, Long ttftTimeoutMs, Long totalTimeoutMs) {
+        this(maxAttempts, ttftTimeoutMs, totalTimeoutMs, null, false);
+    }
+
+    public FailoverPolicy(int maxAttempts, Long ttftTimeoutMs, Long totalTimeoutMs, Long hedgeAfterMs, boolean continueMidstream) {
         this.maxAttempts = maxAttempts;
         this.ttftTimeoutMs = ttftTimeoutMs;
         this.totalTimeoutMs = totalTimeoutMs;
+        this.hedgeAfterMs = hedgeAfterMs;
+        this.continueMidstream = continueMidstream;
     }
 
-    /** The dispatch's effective policy; max_attempts defaults to every candidate. */
+    /**
+     * The dispatch's effective policy. {@code max_attempts} counts provider calls (hedges and continuations included)
+     * and defaults to every candidate.
+     */
     public static FailoverPolicy of(Dispatch dispatch) {
         FallbackPolicy fallback = dispatch.getFallback();
         int candidates = dispatch.getCandidates().size();
         Integer max = fallback == null ? null : fallback.getMaxAttempts();
         Long ttft = fallback == null ? null : positive(fallback.getTtftTimeoutMs());
         Long total = fallback == null ? null : positive(fallback.getTotalTimeoutMs());
-        return new FailoverPolicy(max == null || max < 1 ? Math.max(1, candidates) : max, ttft, total);
+        Long hedge = fallback == null ? null : positive(fallback.getHedgeAfterMs());
+        boolean midstream = fallback != null && Boolean.TRUE.equals(fallback.getContinueMidstream());
+        return new FailoverPolicy(max == null || max < 1 ? Math.max(1, candidates) : max, ttft, total, hedge, midstream);
     }
 
     public int maxAttempts() {
@@ -48,6 +62,29 @@ public final class FailoverPolicy {
 
     public Long totalTimeoutMs() {
         return totalTimeoutMs;
+    }
+
+    /** Null: no hedging. Else start the next candidate in parallel when no first token came after this long. */
+    public Long hedgeAfterMs() {
+        return hedgeAfterMs;
+    }
+
+    public boolean continueMidstream() {
+        return continueMidstream;
+    }
+
+    /**
+     * Whether a failure says the provider/model is unwell (feeds its circuit breaker): no connection, a timeout, a
+     * broken stream, a 5xx, or a 429 without Retry-After (with one, the Retry-After alone decides). Client errors,
+     * context-length errors and an unconfigured provider say nothing about its health.
+     */
+    public static boolean countsAgainstProvider(UpstreamFailure failure) {
+        return switch (failure.kind()) {
+            case CONNECT, TIMEOUT, STREAM_BROKEN -> true;
+            case NOT_CONFIGURED, BAD_REQUEST -> false;
+            case HTTP -> failure.status() >= 500 || failure.status() == 408
+                    || (failure.status() == 429 && failure.retryAfter() == null);
+        };
     }
 
     /** The verdict on a failure that happened before the attempt's first content delta. */
@@ -68,6 +105,9 @@ public final class FailoverPolicy {
         }
         if (status == 408) {
             return new Verdict(Outcome.TIMEOUT, true);
+        }
+        if (status == 409) {
+            return new Verdict(Outcome.ERROR, true); // a conflict on the provider's side: another model may answer
         }
         if (status >= 500) {
             return new Verdict(Outcome.ERROR, true);

@@ -12,6 +12,8 @@ public final class Outcome {
     public static final String CONNECT_ERROR = "connect_error";
     public static final String CANCELLED = "cancelled";
     public static final String SKIPPED_UNHEALTHY = "skipped_unhealthy";
+    /** A hedged call cancelled because the other call produced the first token first. */
+    public static final String HEDGE_LOST = "hedge_lost";
 
     private Outcome() {
     }

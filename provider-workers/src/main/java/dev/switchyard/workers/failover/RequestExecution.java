@@ -9,6 +9,7 @@ import dev.switchyard.events.CompletionStatus;
 import dev.switchyard.events.Dispatch;
 import dev.switchyard.events.ReplyError;
 import dev.switchyard.events.Usage;
+import dev.switchyard.workers.health.Admission;
 import dev.switchyard.workers.providers.CallSpec;
 import dev.switchyard.workers.providers.Delta;
 import dev.switchyard.workers.providers.ProviderRegistry;
@@ -30,16 +31,60 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CancellationException;
 
 /**
- * One dispatched request, from its first candidate to its Completion. Tries the candidates in order
- * ({@link FailoverPolicy} decides which failures move on), streams the answering attempt's deltas as reply chunks,
- * and ends with exactly one terminal chunk (final answer or error; none for a cancelled request, whose client is
- * gone) and one Completion recording every attempt. Everything runs on the request's Vert.x context: no locks.
- * {@link #done()} completes once the Completion and the last chunk are acknowledged by the broker, which is when the
- * dispatch record may be committed; it fails when the request was {@link #abandon() abandoned} (worker shutdown) or
- * its output could not be published, so that the dispatch is redelivered.
+ * One dispatched request, from its first candidate to its Completion. Everything runs on the request's Vert.x
+ * context: no locks.
+ *
+ * <ul>
+ *   <li><b>Before the first token</b> the client has seen nothing, so a failing call is replaced by the next candidate
+ *       ({@link FailoverPolicy} decides which failures move on). Candidates whose circuit is open or whose provider
+ *       asked to wait (Retry-After) are skipped without a call ({@code skipped_unhealthy}); see {@code HealthBook}.</li>
+ *   <li><b>TTFT deadline</b>: a call without a first token after {@code ttft_timeout} is cancelled and the next
+ *       candidate tried, unless no other candidate could be called: the last one is never cut.</li>
+ *   <li><b>Hedging</b> ({@code hedge_after}): when the only running call has no first token after that long, the
+ *       next candidate starts in parallel (never more than two at once); the first to produce a token streams, the
+ *       other is cancelled and recorded {@code hedge_lost}.</li>
+ *   <li><b>After the first token</b> a failure ends the answer with an error chunk, unless {@code continue_midstream}
+ *       is set and a later candidate can continue a partial assistant message (catalog capability {@code prefill}:
+ *       Anthropic without extended thinking, OpenAI-compatible hosts with {@code prefix} support): then that model
+ *       gets the conversation plus the text streamed so far as a trailing assistant message and its answer goes on
+ *       under the same attempt id, so the client sees one uninterrupted answer.</li>
+ * </ul>
+ *
+ * Ends with exactly one terminal chunk (final answer or error; none for a cancelled request, whose client is gone)
+ * and one Completion recording every attempt. {@link #done()} completes once both are acknowledged by the broker,
+ * which is when the dispatch record may be committed; it fails when the request was {@link #abandon() abandoned}
+ * (worker shutdown) or its output could not be published, so that the dispatch is redelivered.
  */
 public final class RequestExecution implements AttemptRunner.Observer {
     private static final Logger LOG = LoggerFactory.getLogger(RequestExecution.class);
+    /** The CANCEL reason ingress gives when another attempt showed up after the client had part of the answer. */
+    static final String STREAM_INTERRUPTED = "stream_interrupted";
+    private static final int MAX_RACING = 2;
+
+    /** One provider call and what belongs to it. */
+    private static final class Call {
+        final AttemptRunner runner;
+        final Attempt.Builder record;
+        final ChunkWriter writer;
+        final boolean probe;
+        /** Recorded as the attempt's reason when it answers: why it was started (hedge, continuation). */
+        final String role;
+        final boolean continuation;
+        long ttftTimer = -1;
+
+        Call(AttemptRunner runner, Attempt.Builder record, ChunkWriter writer, boolean probe, String role, boolean continuation) {
+            this.runner = runner;
+            this.record = record;
+            this.writer = writer;
+            this.probe = probe;
+            this.role = role;
+            this.continuation = continuation;
+        }
+
+        String modelId() {
+            return runner.model().id();
+        }
+    }
 
     private final Dispatch dispatch;
     private final ChatRequest request;
@@ -48,18 +93,30 @@ public final class RequestExecution implements AttemptRunner.Observer {
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private final List<Attempt.Builder> attempts = new ArrayList<>();
     private final LinkedHashSet<String> notes = new LinkedHashSet<>();
+    /** Calls without a first token yet (two while hedging). */
+    private final List<Call> racing = new ArrayList<>(MAX_RACING);
+    /** What the client has been sent of the answer, for a continuation. */
+    private final StringBuilder streamedText = new StringBuilder();
 
     private int nextCandidate;
     private int callsMade;
     private Integer minContextWindow;
-    private AttemptRunner current;
-    private Attempt.Builder currentRecord;
-    private ChunkWriter currentWriter;
+    /** The call whose content reaches the client (after its first token; a continuation from its start). */
+    private Call streaming;
+    /** The chunk writer the client reads: the first streaming call's, kept by continuations. */
+    private ChunkWriter clientWriter;
+    private ChunkWriter lastWriter;
+    private boolean continuable = true;
+    private boolean stripLeadingWhitespace;
     private UpstreamFailure lastFailure;
+    /** A failure that goes back to the client (an invalid request): no further candidate is started. */
+    private UpstreamFailure clientError;
     private Instant firstContentAt;
-    private long ttftTimer = -1;
+    private long hedgeTimer = -1;
     private long totalTimer = -1;
     private boolean finished;
+    /** Read from the dispatch consumer's thread when a rebalance moves the request's partition. */
+    private volatile boolean answering;
 
     public RequestExecution(Dispatch dispatch, WorkerRuntime runtime) {
         this.dispatch = dispatch;
@@ -74,6 +131,11 @@ public final class RequestExecution implements AttemptRunner.Observer {
 
     public CompletableFuture<Void> done() {
         return done;
+    }
+
+    /** Whether the answer has started reaching the client (a first token was streamed): it can't be restarted elsewhere. */
+    public boolean answering() {
+        return answering;
     }
 
     /** Starts the request; {@code cancelledReason} non-null means a CANCEL arrived before the dispatch did. */
@@ -95,17 +157,28 @@ public final class RequestExecution implements AttemptRunner.Observer {
         }
         boolean total = byTotalTimeout;
         totalTimer = rt.vertx().setTimer(Math.max(1, Duration.between(now, deadline).toMillis()), id -> onTotalTimeout(total));
-        tryNext();
+        advance();
     }
 
-    /** A CANCEL for this request: stop the provider call and record the request as cancelled. */
+    /** A CANCEL for this request: stop the provider calls and record the request as cancelled. */
     public void cancel(String reason) {
         if (finished) {
             return;
         }
-        if (current != null) {
-            current.cancel();
-            closeRecord(Outcome.CANCELLED, "cancelled: " + reason, null);
+        for (Call call : allCalls()) {
+            stop(call);
+            close(call, Outcome.CANCELLED, "cancelled: " + reason, null);
+            rt.health().abandoned(call.modelId(), call.probe);
+        }
+        racing.clear();
+        if (reason != null && reason.startsWith(STREAM_INTERRUPTED)) {
+            // Ingress saw this attempt replace another one whose text had reached the client (the worker that ran it
+            // stopped mid-answer): the client got an explicit error, and that is what this request's record says.
+            finish(CompletableFuture.completedFuture(null), completion(CompletionStatus.ERROR, 502)
+                    .setErrorType("upstream_error")
+                    .setErrorMessage("the answer was interrupted: an earlier attempt, on a worker that stopped, had "
+                            + "already sent part of it to the client (" + reason + ")"));
+            return;
         }
         finishCancelled(reason);
     }
@@ -117,15 +190,33 @@ public final class RequestExecution implements AttemptRunner.Observer {
         }
         finished = true;
         cancelTimers();
-        if (current != null) {
-            current.cancel();
+        for (Call call : allCalls()) {
+            stop(call);
         }
         done.completeExceptionally(new CancellationException("abandoned at shutdown"));
     }
 
     // ---- candidate selection -------------------------------------------------------------------------------------
 
-    private void tryNext() {
+    /** Nothing is running: start the next candidate, or end the request when none is left. */
+    private void advance() {
+        if (finished || !racing.isEmpty() || streaming != null) {
+            return;
+        }
+        if (clientError == null && startNextCandidate(null)) {
+            return;
+        }
+        if (!finished && racing.isEmpty() && streaming == null) {
+            if (clientError != null) {
+                failWith(replyError(clientError));
+            } else {
+                failAll();
+            }
+        }
+    }
+
+    /** Starts the next callable candidate (recording the ones skipped on the way); false when there is none. */
+    private boolean startNextCandidate(String role) {
         while (!finished && nextCandidate < dispatch.getCandidates().size() && callsMade < policy.maxAttempts()) {
             Candidate candidate = dispatch.getCandidates().get(nextCandidate++);
             Optional<CatalogModel> found = rt.catalog().find(candidate.getModelId());
@@ -138,17 +229,9 @@ public final class RequestExecution implements AttemptRunner.Observer {
                 continue;
             }
             CatalogModel model = found.get();
-            if (minContextWindow != null && model.contextWindow() != null && model.contextWindow() <= minContextWindow) {
+            if (tooSmall(model)) {
                 skipped(model.id(), model.provider(), Outcome.CONTEXT_LENGTH, "skipped: context window of "
                         + model.contextWindow() + " tokens is not larger than the one that was exceeded", null);
-                continue;
-            }
-            Optional<Instant> blocked = rt.retryAfter().blockedUntil(model.id(), rt.clock().instant());
-            if (blocked.isPresent()) {
-                lastFailure = UpstreamFailure.http(429, "rate_limit_error", null, null,
-                        model.id() + " is rate-limited until " + blocked.get() + " (Retry-After)", null);
-                skipped(model.id(), model.provider(), Outcome.SKIPPED_UNHEALTHY,
-                        "Retry-After until " + blocked.get(), 429);
                 continue;
             }
             Optional<ProviderSettings> settings = rt.providers().resolve(model.provider(), model.api());
@@ -157,23 +240,43 @@ public final class RequestExecution implements AttemptRunner.Observer {
                 skipped(model.id(), model.provider(), Outcome.ERROR, lastFailure.message(), 503);
                 continue;
             }
-            startAttempt(model, settings.get());
-            return;
+            Admission admission = rt.health().admit(model.id());
+            if (!admission.allowed()) {
+                skippedUnhealthy(model, admission);
+                continue;
+            }
+            startCall(model, settings.get(), admission.probe(), role, request, null);
+            return true;
         }
-        if (!finished) {
-            failAll();
+        return false;
+    }
+
+    private void skippedUnhealthy(CatalogModel model, Admission admission) {
+        if (admission.kind() == Admission.Kind.RETRY_AFTER) {
+            lastFailure = UpstreamFailure.http(429, "rate_limit_error", "rate_limited", null,
+                    model.id() + " is rate-limited until " + admission.until() + " (Retry-After)", null);
+            skipped(model.id(), model.provider(), Outcome.SKIPPED_UNHEALTHY, "Retry-After until " + admission.until(), 429);
+        } else {
+            lastFailure = UpstreamFailure.http(503, "api_error", "circuit_open", null,
+                    model.id() + " is unavailable: its circuit is open until " + admission.until()
+                            + (admission.reason() == null ? "" : " (" + admission.reason() + ")"), null);
+            skipped(model.id(), model.provider(), Outcome.SKIPPED_UNHEALTHY, "circuit open until " + admission.until()
+                    + (admission.reason() == null ? "" : ": " + admission.reason()), 503);
         }
     }
 
-    /** Whether a call could still be made after the current one (the TTFT deadline never cuts the last one). */
+    private boolean tooSmall(CatalogModel model) {
+        return minContextWindow != null && model.contextWindow() != null && model.contextWindow() <= minContextWindow;
+    }
+
+    /** Whether a call could still be started after the running ones (the TTFT deadline never cuts the last one). */
     private boolean anotherCandidateCallable() {
-        if (callsMade >= policy.maxAttempts()) {
+        if (callsMade >= policy.maxAttempts() || clientError != null) {
             return false;
         }
-        Instant now = rt.clock().instant();
         for (int i = nextCandidate; i < dispatch.getCandidates().size(); i++) {
             Optional<CatalogModel> model = rt.catalog().find(dispatch.getCandidates().get(i).getModelId());
-            if (model.isPresent() && rt.retryAfter().blockedUntil(model.get().id(), now).isEmpty()
+            if (model.isPresent() && !tooSmall(model.get()) && rt.health().callable(model.get().id())
                     && rt.providers().resolve(model.get().provider(), model.get().api()).isPresent()) {
                 return true;
             }
@@ -181,30 +284,40 @@ public final class RequestExecution implements AttemptRunner.Observer {
         return false;
     }
 
-    private void startAttempt(CatalogModel model, ProviderSettings settings) {
+    private void startCall(CatalogModel model, ProviderSettings settings, boolean probe, String role,
+                           ChatRequest body, ChunkWriter sharedWriter) {
         callsMade++;
         int number = attempts.size() + 1;
         String attemptId = rt.attemptIds().next();
         Instant now = rt.clock().instant();
-        currentRecord = Attempt.newBuilder()
+        Attempt.Builder record = Attempt.newBuilder()
                 .setAttempt(number)
                 .setAttemptId(attemptId)
                 .setModelId(model.id())
                 .setProvider(model.provider())
                 .setStartedAt(now)
                 .setOutcome(Outcome.STREAMING);
-        attempts.add(currentRecord);
-        currentWriter = new ChunkWriter(rt.publisher(), request, attemptId, number);
+        attempts.add(record);
+        boolean continuation = sharedWriter != null;
+        ChunkWriter writer = continuation ? sharedWriter : new ChunkWriter(rt.publisher(), request, attemptId, number);
         List<String> callNotes = new ArrayList<>();
-        AttemptRunner runner = new AttemptRunner(attemptId, number, model,
-                rt.adapters().forProtocol(settings.protocol()), new CallSpec(request, model, settings, callNotes), this, rt.clock());
-        current = runner;
-        if (policy.ttftTimeoutMs() != null) {
-            ttftTimer = rt.vertx().setTimer(policy.ttftTimeoutMs(), id -> onTtftTimeout(runner));
+        AttemptRunner runner = new AttemptRunner(attemptId, number, model, rt.adapters().forProtocol(settings.protocol()),
+                new CallSpec(body, model, settings, callNotes), this, rt.clock());
+        Call call = new Call(runner, record, writer, probe, role, continuation);
+        if (continuation) {
+            streaming = call;
+        } else {
+            racing.add(call);
+            lastWriter = writer;
+            if (policy.ttftTimeoutMs() != null) {
+                call.ttftTimer = rt.vertx().setTimer(policy.ttftTimeoutMs(), id -> onTtftTimeout(call));
+            }
         }
-        LOG.debug("request {} attempt {} ({}) -> {} via {}", request.getRequestId(), number, attemptId, model.id(), settings);
+        LOG.debug("request {} attempt {} ({}) -> {} via {}{}", request.getRequestId(), number, attemptId, model.id(),
+                settings, role == null ? "" : " [" + role + "]");
         runner.start();
         notes.addAll(callNotes); // adapters note dropped parameters while building the body, i.e. during start()
+        maybeHedge();
     }
 
     private void skipped(String modelId, String provider, String outcome, String reason, Integer status) {
@@ -222,94 +335,255 @@ public final class RequestExecution implements AttemptRunner.Observer {
         rt.metrics().attemptFinished(provider, outcome);
     }
 
+    // ---- hedging and the TTFT deadline ---------------------------------------------------------------------------
+
+    /** With hedging on and exactly one call waiting for its first token: start the next one at its start + hedge_after. */
+    private void maybeHedge() {
+        cancelHedgeTimer();
+        if (finished || policy.hedgeAfterMs() == null || streaming != null || clientError != null || racing.size() != 1) {
+            return;
+        }
+        Call only = racing.get(0);
+        long due = Duration.between(rt.clock().instant(), only.runner.startedAt().plusMillis(policy.hedgeAfterMs())).toMillis();
+        hedgeTimer = rt.vertx().setTimer(Math.max(1, due), id -> onHedgeTimer(only));
+    }
+
+    private void onHedgeTimer(Call only) {
+        hedgeTimer = -1;
+        if (finished || streaming != null || clientError != null || racing.size() != 1 || racing.get(0) != only
+                || only.runner.hasContent() || !anotherCandidateCallable()) {
+            return;
+        }
+        String role = "hedge: attempt " + only.runner.number() + " (" + only.modelId() + ") had no first token after "
+                + policy.hedgeAfterMs() + " ms";
+        LOG.info("request {}: {}; starting the next candidate in parallel", request.getRequestId(), role);
+        if (startNextCandidate(role)) {
+            rt.metrics().hedge("started");
+        }
+    }
+
+    private void onTtftTimeout(Call call) {
+        call.ttftTimer = -1;
+        if (finished || !racing.contains(call) || call.runner.hasContent() || !anotherCandidateCallable()) {
+            return; // the last callable candidate is never cut by the TTFT deadline
+        }
+        stop(call);
+        racing.remove(call);
+        close(call, Outcome.TTFT_TIMEOUT, "no first token within " + policy.ttftTimeoutMs() + " ms", null);
+        rt.health().abandoned(call.modelId(), call.probe);
+        lastFailure = UpstreamFailure.timeout(call.modelId() + " sent no first token within " + policy.ttftTimeoutMs() + " ms");
+        if (racing.isEmpty()) {
+            advance();
+        } else {
+            maybeHedge();
+        }
+    }
+
     // ---- attempt callbacks ---------------------------------------------------------------------------------------
 
     @Override
     public void onFirstContent(AttemptRunner attempt) {
-        if (attempt != current || finished) {
+        Call call = find(attempt);
+        if (call == null || finished) {
             attempt.cancel();
             return;
         }
-        cancelTtftTimer();
-        firstContentAt = attempt.firstContentAt();
-        Duration ttft = Duration.between(attempt.startedAt(), firstContentAt);
-        currentRecord.setTtftMs(ttft.toMillis());
+        cancelTimer(call.ttftTimer);
+        call.ttftTimer = -1;
+        Duration ttft = Duration.between(attempt.startedAt(), attempt.firstContentAt());
+        call.record.setTtftMs(ttft.toMillis());
         rt.metrics().upstreamTtft(attempt.model().provider(), ttft);
+        rt.health().success(call.modelId(), call.probe);
+        if (call.continuation) {
+            return;
+        }
+        promote(call);
+        firstContentAt = attempt.firstContentAt();
+    }
+
+    /** {@code winner} produced the first token (or finished without any): it streams, the other racer loses. */
+    private void promote(Call winner) {
+        racing.remove(winner);
+        cancelHedgeTimer();
+        for (Call loser : racing) {
+            stop(loser);
+            close(loser, Outcome.HEDGE_LOST, "hedge: attempt " + winner.runner.number() + " (" + winner.modelId()
+                    + ") answered first", null);
+            rt.health().abandoned(loser.modelId(), loser.probe);
+            rt.metrics().hedge("lost");
+        }
+        if (winner.role != null && winner.role.startsWith("hedge")) {
+            rt.metrics().hedge("won");
+        }
+        racing.clear();
+        streaming = winner;
+        clientWriter = winner.writer;
+        answering = true;
     }
 
     @Override
     public void onContent(AttemptRunner attempt, Delta delta) {
-        if (attempt == current && !finished) {
-            currentWriter.content(delta, () -> header(attempt), this::snapshot);
+        Call call = streaming;
+        if (finished || call == null || call.runner != attempt) {
+            return;
         }
+        Delta out = delta;
+        if (call.continuation && stripLeadingWhitespace && delta.text() != null) {
+            // The prefill lost its trailing whitespace (Anthropic rejects it), so the model starts with it: the client
+            // already has it.
+            String text = delta.text().stripLeading();
+            if (!text.isEmpty()) {
+                stripLeadingWhitespace = false;
+            }
+            out = new Delta(text, delta.reasoning(), delta.toolCalls(), delta.finishReason(), delta.usage(),
+                    delta.modelName(), delta.reasoningSignature(), delta.logprobsJson());
+            if (!out.hasContent()) {
+                return;
+            }
+        }
+        if (out.text() != null) {
+            streamedText.append(out.text());
+        }
+        if (!out.toolCalls().isEmpty() || (out.reasoning() != null && !out.reasoning().isEmpty())
+                || out.reasoningSignature() != null) {
+            continuable = false; // a tool call or a reasoning block can't be handed to another model half-done
+        }
+        clientWriter.content(out, () -> header(call), this::snapshot);
     }
 
     @Override
     public void onFinished(AttemptRunner attempt) {
-        if (attempt != current || finished) {
+        Call call = find(attempt);
+        if (call == null || finished) {
             return;
         }
-        closeRecord(Outcome.OK, null, 200);
+        if (racing.contains(call)) {
+            // Finished without any content (an empty answer): it answered first all the same.
+            cancelTimer(call.ttftTimer);
+            rt.health().success(call.modelId(), call.probe);
+            promote(call);
+        }
+        if (call != streaming) {
+            return;
+        }
+        close(call, Outcome.OK, call.role, 200);
         Usage usage = attempt.usage();
-        CompletableFuture<Void> chunkAck = currentWriter.finish(attempt.finishReason(), usage, header(attempt), snapshot());
+        CompletableFuture<Void> chunkAck = clientWriter.finish(attempt.finishReason(), usage, header(call), snapshot());
         Completion.Builder completion = completion(CompletionStatus.OK, 200)
                 .setModelId(attempt.model().id())
                 .setProvider(attempt.model().provider())
                 .setFinishReason(attempt.finishReason())
                 .setUsage(usage)
-                .setCostUsd(Costs.of(attempt.model(), usage));
+                .setCostUsd(request.getCountTokens() ? Double.valueOf(0) : Costs.of(attempt.model(), usage)); // counting tokens is free
         finish(chunkAck, completion);
     }
 
     @Override
     public void onFailed(AttemptRunner attempt, UpstreamFailure failure) {
-        if (attempt != current || finished) {
+        Call call = find(attempt);
+        if (call == null || finished) {
             return;
         }
-        cancelTtftTimer();
-        if (attempt.hasContent()) {
-            LOG.warn("request {} attempt {} on {} broke mid-answer: {}", request.getRequestId(), attempt.number(),
-                    attempt.model().id(), failure.summary());
-            closeRecord(Outcome.ERROR, "stream broke mid-answer: " + failure.summary(), failure.status());
-            ReplyError error = error(502, "upstream_error", "stream_interrupted",
-                    "the provider's stream broke mid-answer (" + attempt.model().id() + "): " + failure.message());
-            CompletableFuture<Void> chunkAck = currentWriter.error(error, header(attempt), snapshot());
-            finish(chunkAck, completion(CompletionStatus.ERROR, 502)
-                    .setModelId(attempt.model().id())
-                    .setProvider(attempt.model().provider())
-                    .setErrorType(error.getType())
-                    .setErrorMessage(error.getMessage()));
+        cancelTimer(call.ttftTimer);
+        call.ttftTimer = -1;
+        if (call == streaming) {
+            failedWhileStreaming(call, failure);
             return;
         }
+        racing.remove(call);
         FailoverPolicy.Verdict verdict = FailoverPolicy.beforeFirstContent(failure);
-        closeRecord(verdict.outcome(), failure.summary(), failure.status());
+        close(call, verdict.outcome(), failure.summary(), failure.status());
+        observeHealth(call, failure);
         lastFailure = failure;
-        if (failure.retryAfter() != null && failure.status() != null && (failure.status() == 429 || failure.status() == 503)) {
-            rt.retryAfter().block(attempt.model().id(), rt.clock().instant().plus(failure.retryAfter()));
-        }
         if (Outcome.CONTEXT_LENGTH.equals(verdict.outcome()) && attempt.model().contextWindow() != null) {
             minContextWindow = Math.max(minContextWindow == null ? 0 : minContextWindow, attempt.model().contextWindow());
         }
+        if (!verdict.tryNext()) {
+            clientError = failure;
+        }
         LOG.info("request {} attempt {} on {} failed ({}): {}", request.getRequestId(), attempt.number(),
                 attempt.model().id(), verdict.tryNext() ? "trying the next candidate" : "returned to the client", failure.summary());
-        current = null;
-        if (verdict.tryNext()) {
-            tryNext();
+        if (racing.isEmpty()) {
+            advance();
         } else {
-            failWith(replyError(failure));
+            maybeHedge();
         }
     }
 
-    private void onTtftTimeout(AttemptRunner attempt) {
-        ttftTimer = -1;
-        if (attempt != current || finished || attempt.hasContent() || !anotherCandidateCallable()) {
-            return; // the last callable candidate is never cut by the TTFT deadline
+    /** The call feeding the client failed: continue on another candidate if allowed and possible, else end with an error. */
+    private void failedWhileStreaming(Call call, UpstreamFailure failure) {
+        boolean midAnswer = call.runner.hasContent() || call.continuation;
+        observeHealth(call, failure);
+        lastFailure = failure;
+        if (call.runner.hasContent()) {
+            LOG.warn("request {} attempt {} on {} broke mid-answer: {}", request.getRequestId(), call.runner.number(),
+                    call.modelId(), failure.summary());
+            close(call, Outcome.ERROR, "stream broke mid-answer: " + failure.summary(), failure.status());
+        } else {
+            close(call, FailoverPolicy.beforeFirstContent(failure).outcome(), failure.summary(), failure.status());
         }
-        attempt.cancel();
-        closeRecord(Outcome.TTFT_TIMEOUT, "no first token within " + policy.ttftTimeoutMs() + " ms", null);
-        lastFailure = UpstreamFailure.timeout(attempt.model().id() + " sent no first token within " + policy.ttftTimeoutMs() + " ms");
-        current = null;
-        tryNext();
+        streaming = null;
+        if (midAnswer && policy.continueMidstream() && continuable && streamedText.length() > 0 && startContinuation(call)) {
+            return;
+        }
+        String detail = policy.continueMidstream()
+                ? (continuable ? " (continue_midstream: no remaining candidate can continue a partial answer)"
+                        : " (continue_midstream: a tool call or reasoning block was under way)")
+                : "";
+        ReplyError error = error(502, "upstream_error", "stream_interrupted",
+                "the provider's stream broke mid-answer (" + call.modelId() + "): " + failure.message() + detail);
+        CompletableFuture<Void> chunkAck = clientWriter.error(error, header(call), snapshot());
+        finish(chunkAck, completion(CompletionStatus.ERROR, 502)
+                .setModelId(call.modelId())
+                .setProvider(call.runner.model().provider())
+                .setErrorType(error.getType())
+                .setErrorMessage(error.getMessage()));
+    }
+
+    /**
+     * Hands the partial answer to the next candidate that can continue an assistant message; its deltas go on under
+     * the client's attempt id. Candidates that can't continue are passed over (and stay unused).
+     */
+    private boolean startContinuation(Call broken) {
+        while (nextCandidate < dispatch.getCandidates().size() && callsMade < policy.maxAttempts()) {
+            Candidate candidate = dispatch.getCandidates().get(nextCandidate++);
+            Optional<CatalogModel> found = rt.catalog().find(candidate.getModelId());
+            if (found.isEmpty() || tooSmall(found.get())) {
+                continue;
+            }
+            CatalogModel model = found.get();
+            Optional<ProviderSettings> settings = rt.providers().resolve(model.provider(), model.api());
+            if (settings.isEmpty() || !Continuations.canContinue(model, settings.get().protocol(), request)) {
+                continue;
+            }
+            Admission admission = rt.health().admit(model.id());
+            if (!admission.allowed()) {
+                skippedUnhealthy(model, admission);
+                continue;
+            }
+            Continuations.Prefill prefill = Continuations.prefill(streamedText.toString());
+            stripLeadingWhitespace = prefill.strippedTrailingWhitespace();
+            String role = "continuation of attempt " + broken.runner.number() + " (" + broken.modelId() + ") after "
+                    + streamedText.length() + " characters, streamed under attempt id " + clientWriter.attemptId();
+            LOG.info("request {}: {}", request.getRequestId(), role);
+            startCall(model, settings.get(), admission.probe(), role,
+                    Continuations.request(request, prefill.text(), settings.get().protocol()), clientWriter);
+            return true;
+        }
+        return false;
+    }
+
+    private void observeHealth(Call call, UpstreamFailure failure) {
+        String model = call.modelId();
+        if (failure.retryAfter() != null && failure.status() != null && (failure.status() == 429 || failure.status() == 503)) {
+            rt.health().retryAfter(model, rt.clock().instant().plus(failure.retryAfter()),
+                    "Retry-After " + failure.retryAfter().toSeconds() + "s (" + failure.status() + ")");
+        }
+        if (FailoverPolicy.countsAgainstProvider(failure)) {
+            rt.health().failure(model, call.probe, failure.summary());
+        } else {
+            rt.health().abandoned(model, call.probe);
+        }
     }
 
     private void onTotalTimeout(boolean byTotalTimeout) {
@@ -318,15 +592,23 @@ public final class RequestExecution implements AttemptRunner.Observer {
             return;
         }
         String what = byTotalTimeout ? "the total timeout of " + policy.totalTimeoutMs() + " ms" : "the request's deadline";
-        if (current != null) {
-            current.cancel();
-            closeRecord(Outcome.TIMEOUT, what + " passed", null);
-            if (current.hasContent()) {
+        for (Call call : racing) {
+            stop(call);
+            close(call, Outcome.TIMEOUT, what + " passed", null);
+            rt.health().abandoned(call.modelId(), call.probe);
+        }
+        racing.clear();
+        Call call = streaming;
+        if (call != null) {
+            stop(call);
+            close(call, Outcome.TIMEOUT, what + " passed", null);
+            rt.health().abandoned(call.modelId(), call.probe);
+            if (clientWriter != null && clientWriter.sent() > 0) {
                 ReplyError error = error(504, "timeout_error", "timeout", what + " passed mid-answer");
-                CompletableFuture<Void> chunkAck = currentWriter.error(error, header(current), snapshot());
+                CompletableFuture<Void> chunkAck = clientWriter.error(error, header(call), snapshot());
                 finish(chunkAck, completion(CompletionStatus.ERROR, 504)
-                        .setModelId(current.model().id())
-                        .setProvider(current.model().provider())
+                        .setModelId(call.modelId())
+                        .setProvider(call.runner.model().provider())
                         .setErrorType(error.getType())
                         .setErrorMessage(error.getMessage()));
                 return;
@@ -349,7 +631,7 @@ public final class RequestExecution implements AttemptRunner.Observer {
 
     /** Ends the request with an error chunk: on the last attempt's id when it sent nothing yet, else a fresh one. */
     private void failWith(ReplyError error) {
-        ChunkWriter writer = currentWriter != null && currentWriter.sent() == 0 ? currentWriter
+        ChunkWriter writer = lastWriter != null && lastWriter.sent() == 0 ? lastWriter
                 : new ChunkWriter(rt.publisher(), request, rt.attemptIds().next(), 0);
         String modelId = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1).getModelId();
         ChunkWriter.Header header = new ChunkWriter.Header(modelId, null, dispatch.getRouterId(),
@@ -372,6 +654,9 @@ public final class RequestExecution implements AttemptRunner.Observer {
         }
         finished = true;
         cancelTimers();
+        for (Call call : allCalls()) {
+            stop(call); // hedges still waiting, when the request ends some other way
+        }
         Completion built = completion.build();
         rt.metrics().requestFinished(built.getStatus().name());
         CompletableFuture<Void> completionAck = rt.publisher().completion(built);
@@ -388,19 +673,46 @@ public final class RequestExecution implements AttemptRunner.Observer {
 
     // ---- helpers -------------------------------------------------------------------------------------------------
 
-    private void closeRecord(String outcome, String reason, Integer status) {
-        if (currentRecord == null || !Outcome.STREAMING.equals(currentRecord.getOutcome())) {
-            return;
+    private Call find(AttemptRunner runner) {
+        if (streaming != null && streaming.runner == runner) {
+            return streaming;
         }
-        currentRecord.setOutcome(outcome)
-                .setReason(reason)
-                .setHttpStatus(status)
-                .setDurationMs(Duration.between(currentRecord.getStartedAt(), rt.clock().instant()).toMillis());
-        rt.metrics().attemptFinished(currentRecord.getProvider(), outcome);
+        for (Call call : racing) {
+            if (call.runner == runner) {
+                return call;
+            }
+        }
+        return null;
     }
 
-    private ChunkWriter.Header header(AttemptRunner attempt) {
-        return new ChunkWriter.Header(attempt.model().id(), attempt.modelName(), dispatch.getRouterId(),
+    private List<Call> allCalls() {
+        List<Call> all = new ArrayList<>(racing);
+        if (streaming != null) {
+            all.add(streaming);
+        }
+        return all;
+    }
+
+    private void stop(Call call) {
+        cancelTimer(call.ttftTimer);
+        call.ttftTimer = -1;
+        call.runner.cancel();
+    }
+
+    private void close(Call call, String outcome, String reason, Integer status) {
+        Attempt.Builder record = call.record;
+        if (!Outcome.STREAMING.equals(record.getOutcome())) {
+            return;
+        }
+        record.setOutcome(outcome)
+                .setReason(reason)
+                .setHttpStatus(status)
+                .setDurationMs(Duration.between(record.getStartedAt(), rt.clock().instant()).toMillis());
+        rt.metrics().attemptFinished(record.getProvider(), outcome);
+    }
+
+    private ChunkWriter.Header header(Call call) {
+        return new ChunkWriter.Header(call.modelId(), call.runner.modelName(), dispatch.getRouterId(),
                 dispatch.getRouteId(), dispatch.getVariantId());
     }
 
@@ -469,18 +781,20 @@ public final class RequestExecution implements AttemptRunner.Observer {
         return ReplyError.newBuilder().setStatus(status).setType(type).setCode(code).setMessage(message).build();
     }
 
-    private void cancelTtftTimer() {
-        if (ttftTimer >= 0) {
-            rt.vertx().cancelTimer(ttftTimer);
-            ttftTimer = -1;
+    private void cancelTimer(long timer) {
+        if (timer >= 0) {
+            rt.vertx().cancelTimer(timer);
         }
     }
 
+    private void cancelHedgeTimer() {
+        cancelTimer(hedgeTimer);
+        hedgeTimer = -1;
+    }
+
     private void cancelTimers() {
-        cancelTtftTimer();
-        if (totalTimer >= 0) {
-            rt.vertx().cancelTimer(totalTimer);
-            totalTimer = -1;
-        }
+        cancelHedgeTimer();
+        cancelTimer(totalTimer);
+        totalTimer = -1;
     }
 }

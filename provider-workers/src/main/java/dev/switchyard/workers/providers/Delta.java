@@ -8,12 +8,18 @@ import java.util.List;
 /**
  * One piece of a provider's streamed answer, in protocol-neutral terms (OpenAI's vocabulary for finish reasons and
  * tool-call fragments). Any field may be null/empty: a provider event may carry only the model name, only usage, ...
+ * {@code reasoningSignature} is the opaque token that closes a reasoning block (Anthropic's thinking signature,
+ * OpenAI's encrypted reasoning content); {@code logprobsJson} the OpenAI token logprobs of this delta.
  */
 public record Delta(String text, String reasoning, List<ToolCallDelta> toolCalls, String finishReason, Usage usage,
-                    String modelName) {
+                    String modelName, String reasoningSignature, String logprobsJson) {
 
     public Delta {
         toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
+    }
+
+    public Delta(String text, String reasoning, List<ToolCallDelta> toolCalls, String finishReason, Usage usage, String modelName) {
+        this(text, reasoning, toolCalls, finishReason, usage, modelName, null, null);
     }
 
     public static Delta text(String text) {
@@ -22,6 +28,11 @@ public record Delta(String text, String reasoning, List<ToolCallDelta> toolCalls
 
     public static Delta reasoning(String reasoning) {
         return new Delta(null, reasoning, null, null, null, null);
+    }
+
+    /** The end of a reasoning block: its opaque signature (or encrypted content), to be sent back on the next turn. */
+    public static Delta reasoningSignature(String signature) {
+        return new Delta(null, null, null, null, null, null, signature, null);
     }
 
     public static Delta toolCall(int index, String id, String name, String arguments) {
@@ -40,8 +51,12 @@ public record Delta(String text, String reasoning, List<ToolCallDelta> toolCalls
         return new Delta(null, null, null, null, null, modelName);
     }
 
-    /** Content the client sees (text, reasoning or a tool call): the first one is the attempt's first token. */
+    /**
+     * Content the client sees (text, reasoning, a reasoning signature or a tool call): the first one is the attempt's
+     * first token.
+     */
     public boolean hasContent() {
-        return (text != null && !text.isEmpty()) || (reasoning != null && !reasoning.isEmpty()) || !toolCalls.isEmpty();
+        return (text != null && !text.isEmpty()) || (reasoning != null && !reasoning.isEmpty()) || !toolCalls.isEmpty()
+                || (reasoningSignature != null && !reasoningSignature.isEmpty());
     }
 }

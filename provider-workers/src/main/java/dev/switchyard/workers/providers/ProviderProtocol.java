@@ -7,13 +7,16 @@ public enum ProviderProtocol {
     /** POST {base}/chat/completions: OpenAI and every OpenAI-compatible host (Gemini's compat endpoint, vLLM, ...). */
     OPENAI_CHAT,
     /** POST {base}/v1/messages: Anthropic. */
-    ANTHROPIC_MESSAGES;
+    ANTHROPIC_MESSAGES,
+    /** POST {base}/responses: the OpenAI Responses API (models that only speak it, such as the codex and pro models). */
+    OPENAI_RESPONSES;
 
-    /**
-     * The protocol used to call a catalog model. The Responses API has no adapter yet: those models are called through
-     * chat completions (hosts that only serve them through /v1/responses answer with their own 4xx, passed to the client).
-     */
+    /** The protocol used to call a catalog model. */
     public static ProviderProtocol of(ApiKind api) {
-        return api == ApiKind.ANTHROPIC_MESSAGES ? ANTHROPIC_MESSAGES : OPENAI_CHAT;
+        return switch (api) {
+            case ANTHROPIC_MESSAGES -> ANTHROPIC_MESSAGES;
+            case OPENAI_RESPONSES -> OPENAI_RESPONSES;
+            case OPENAI_CHAT -> OPENAI_CHAT;
+        };
     }
 }

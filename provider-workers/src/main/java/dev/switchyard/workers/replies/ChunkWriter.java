@@ -49,7 +49,9 @@ public final class ChunkWriter {
         ReplyChunk.Builder chunk = (seq == 0 ? start(header.get(), attempts.get()) : start(null, null))
                 .setText(emptyToNull(delta.text()))
                 .setReasoning(emptyToNull(delta.reasoning()))
-                .setToolCalls(delta.toolCalls());
+                .setToolCalls(delta.toolCalls())
+                .setReasoningSignature(emptyToNull(delta.reasoningSignature()))
+                .setLogprobsJson(delta.logprobsJson());
         send(chunk);
     }
 

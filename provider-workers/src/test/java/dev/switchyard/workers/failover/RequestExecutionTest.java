@@ -1,7 +1,9 @@
 package dev.switchyard.workers.failover;
 
 import dev.switchyard.core.catalog.ModelCatalog;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.switchyard.events.Attempt;
+import dev.switchyard.events.BreakerState;
 import dev.switchyard.events.Candidate;
 import dev.switchyard.events.ChatRequest;
 import dev.switchyard.events.Completion;
@@ -11,7 +13,10 @@ import dev.switchyard.events.FallbackPolicy;
 import dev.switchyard.events.ReplyAddress;
 import dev.switchyard.events.ReplyChunk;
 import dev.switchyard.events.Usage;
+import dev.switchyard.workers.Json;
 import dev.switchyard.workers.TestRequests;
+import dev.switchyard.workers.health.HealthBook;
+import dev.switchyard.workers.health.HealthSettings;
 import dev.switchyard.workers.metrics.WorkerMetrics;
 import dev.switchyard.workers.providers.CallListener;
 import dev.switchyard.workers.providers.CallSpec;
@@ -50,8 +55,11 @@ class RequestExecutionTest {
     private final Map<String, BiConsumer<CallSpec, CallListener>> scripts = new ConcurrentHashMap<>();
     private final List<String> called = new CopyOnWriteArrayList<>();
     private final List<String> cancelled = new CopyOnWriteArrayList<>();
+    private final Map<String, List<CallSpec>> specs = new ConcurrentHashMap<>();
+    private final Map<String, CallListener> listeners = new ConcurrentHashMap<>();
+    private HealthBook health = HealthBook.local("test", HealthSettings.DEFAULTS, Clock.systemUTC(), null);
     private final List<ReplyChunk> chunks = new CopyOnWriteArrayList<>();
-    private final CompletableFuture<Completion> completion = new CompletableFuture<>();
+    private volatile CompletableFuture<Completion> completion = new CompletableFuture<>();
 
     @BeforeAll
     static void startVertx() {
@@ -148,6 +156,172 @@ class RequestExecutionTest {
         assertThat(done.getFinishReason()).isEqualTo("stop");
     }
 
+
+    @Test
+    void aHedgeStartsWhenTheFirstCallHasNoTokenAndTheFirstToAnswerStreamsWhileTheOtherIsCancelled() throws Exception {
+        script("gpt-5.2", hang());
+        script("claude-haiku-4-5", answer("Hedged", " answer"));
+        Completion done = run(List.of("openai/gpt-5.2", "anthropic/claude-haiku-4-5"),
+                FallbackPolicy.newBuilder().setHedgeAfterMs(50L).build(), null);
+
+        assertThat(done.getStatus()).isEqualTo(CompletionStatus.OK);
+        assertThat(done.getModelId()).isEqualTo("anthropic/claude-haiku-4-5");
+        assertThat(done.getAttempts()).extracting(Attempt::getOutcome).containsExactly("hedge_lost", "ok");
+        assertThat(done.getAttempts().get(0).getReason()).contains("attempt 2 (anthropic/claude-haiku-4-5) answered first");
+        assertThat(done.getAttempts().get(1).getReason()).startsWith("hedge: attempt 1 (openai/gpt-5.2) had no first token");
+        assertThat(called).containsExactly("gpt-5.2", "claude-haiku-4-5");
+        assertThat(cancelled).containsExactly("gpt-5.2");
+        // The client sees only the winner, and its first chunk already lists the lost hedge.
+        assertThat(chunks).extracting(ReplyChunk::getAttemptId).containsOnly(done.getAttempts().get(1).getAttemptId());
+        assertThat(chunks.get(0).getAttempts()).extracting(Attempt::getOutcome).containsExactly("hedge_lost", "streaming");
+        assertThat(text()).isEqualTo("Hedged answer");
+    }
+
+    @Test
+    void whenTheFirstCallAnswersFirstAfterAllTheHedgeIsCancelled() throws Exception {
+        script("gpt-5.2", hang());
+        // The hedge's arrival makes the first call answer; the hedge itself never does.
+        script("claude-haiku-4-5", (spec, listener) -> answer("First", " wins").accept(specs.get("gpt-5.2").get(0), listeners.get("gpt-5.2")));
+        Completion done = run(List.of("openai/gpt-5.2", "anthropic/claude-haiku-4-5"),
+                FallbackPolicy.newBuilder().setHedgeAfterMs(50L).build(), null);
+
+        assertThat(done.getModelId()).isEqualTo("openai/gpt-5.2");
+        assertThat(done.getAttempts()).extracting(Attempt::getOutcome).containsExactly("ok", "hedge_lost");
+        assertThat(cancelled).containsExactly("claude-haiku-4-5");
+        assertThat(text()).isEqualTo("First wins");
+    }
+
+    @Test
+    void withoutHedgingTheSecondCandidateIsOnlyCalledAfterTheFirstFails() throws Exception {
+        script("gpt-5.2", fail(UpstreamFailure.http(409, null, null, null, "conflict", null)));
+        script("claude-haiku-4-5", answer("Second"));
+        Completion done = run(List.of("openai/gpt-5.2", "anthropic/claude-haiku-4-5"), null, null);
+
+        assertThat(done.getAttempts()).extracting(Attempt::getOutcome).containsExactly("error", "ok");
+        assertThat(called).containsExactly("gpt-5.2", "claude-haiku-4-5");
+    }
+
+    @Test
+    void continueMidstreamHandsThePartialAnswerToAModelThatCanContinueIt() throws Exception {
+        script("gpt-5.2", breakAfter("Hello", " wor"));
+        script("gemini-2.5-flash", answer("never: cannot continue a partial message"));
+        script("claude-haiku-4-5", answer("ld", "!"));
+        Completion done = run(List.of("openai/gpt-5.2", "google/gemini-2.5-flash", "anthropic/claude-haiku-4-5"),
+                FallbackPolicy.newBuilder().setContinueMidstream(true).build(), null);
+
+        assertThat(done.getStatus()).isEqualTo(CompletionStatus.OK);
+        assertThat(done.getModelId()).isEqualTo("anthropic/claude-haiku-4-5");
+        assertThat(called).containsExactly("gpt-5.2", "claude-haiku-4-5");
+        assertThat(done.getAttempts()).extracting(Attempt::getOutcome).containsExactly("error", "ok");
+        assertThat(done.getAttempts().get(0).getReason()).startsWith("stream broke mid-answer");
+        assertThat(done.getAttempts().get(1).getReason()).startsWith("continuation of attempt 1 (openai/gpt-5.2) after 9 characters");
+        // One uninterrupted answer: one attempt id, contiguous seqs, the final chunk last.
+        assertThat(chunks).extracting(ReplyChunk::getAttemptId).containsOnly(chunks.get(0).getAttemptId());
+        assertThat(chunks).extracting(ReplyChunk::getSeq).containsExactly(0, 1, 2, 3, 4);
+        assertThat(chunks.get(4).getFinal$()).isTrue();
+        assertThat(chunks.get(4).getError()).isNull();
+        assertThat(text()).isEqualTo("Hello world!");
+        // The continuing model got the conversation plus the partial answer as the assistant's message to continue.
+        ArrayNode messages = (ArrayNode) Json.MAPPER.readTree(specs.get("claude-haiku-4-5").get(0).request().getMessagesJson());
+        assertThat(messages.get(messages.size() - 1).get("role").asText()).isEqualTo("assistant");
+        assertThat(messages.get(messages.size() - 1).get("content").asText()).isEqualTo("Hello wor");
+    }
+
+    @Test
+    void aContinuationDropsTrailingWhitespaceFromThePrefillAndTheModelsRepeatOfIt() throws Exception {
+        script("gpt-5.2", breakAfter("Hello "));
+        script("claude-haiku-4-5", answer(" ", " world"));
+        Completion done = run(List.of("openai/gpt-5.2", "anthropic/claude-haiku-4-5"),
+                FallbackPolicy.newBuilder().setContinueMidstream(true).build(), null);
+
+        assertThat(done.getStatus()).isEqualTo(CompletionStatus.OK);
+        assertThat(text()).isEqualTo("Hello world");
+        ArrayNode messages = (ArrayNode) Json.MAPPER.readTree(specs.get("claude-haiku-4-5").get(0).request().getMessagesJson());
+        assertThat(messages.get(messages.size() - 1).get("content").asText()).isEqualTo("Hello");
+    }
+
+    @Test
+    void withoutAModelThatCanContinueTheBrokenAnswerEndsWithAnExplicitError() throws Exception {
+        script("gpt-5.2", breakAfter("Hello"));
+        script("gemini-2.5-flash", answer("never"));
+        Completion done = run(List.of("openai/gpt-5.2", "google/gemini-2.5-flash"),
+                FallbackPolicy.newBuilder().setContinueMidstream(true).build(), null);
+
+        assertThat(done.getStatus()).isEqualTo(CompletionStatus.ERROR);
+        assertThat(done.getHttpStatus()).isEqualTo(502);
+        assertThat(called).containsExactly("gpt-5.2");
+        ReplyChunk last = chunks.get(chunks.size() - 1);
+        assertThat(last.getFinal$()).isTrue();
+        assertThat(last.getError().getCode()).isEqualTo("stream_interrupted");
+        assertThat(last.getError().getMessage()).contains("no remaining candidate can continue");
+        assertThat(chunks).extracting(ReplyChunk::getAttemptId).containsOnly(chunks.get(0).getAttemptId());
+    }
+
+    @Test
+    void extendedThinkingRulesOutAnAnthropicContinuation() throws Exception {
+        script("gpt-5.2", breakAfter("Hello"));
+        script("claude-haiku-4-5", answer("never"));
+        ChatRequest thinking = TestRequests.hello().setExtraJson("{\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":2048}}").build();
+        Completion done = run(List.of("openai/gpt-5.2", "anthropic/claude-haiku-4-5"),
+                FallbackPolicy.newBuilder().setContinueMidstream(true).build(), null, thinking);
+
+        assertThat(done.getStatus()).isEqualTo(CompletionStatus.ERROR);
+        assertThat(called).containsExactly("gpt-5.2");
+    }
+
+    @Test
+    void consecutiveFailuresOpenTheCircuitAndTheModelIsSkippedUntilItsCoolDownEnds() throws Exception {
+        health = HealthBook.local("test", HealthSettings.DEFAULTS.withConsecutiveFailures(2), Clock.systemUTC(), null);
+        UpstreamFailure down = UpstreamFailure.http(502, "api_error", null, null, "bad gateway", null);
+        script("gpt-5.2", fail(down));
+        script("claude-haiku-4-5", answer("Backup"));
+        List<String> models = List.of("openai/gpt-5.2", "anthropic/claude-haiku-4-5");
+        assertThat(run(models, null, null).getAttempts()).extracting(Attempt::getOutcome).containsExactly("error", "ok");
+        assertThat(run(models, null, null).getAttempts()).extracting(Attempt::getOutcome).containsExactly("error", "ok");
+
+        Completion skipped = run(models, null, null);
+        assertThat(skipped.getAttempts()).extracting(Attempt::getOutcome).containsExactly("skipped_unhealthy", "ok");
+        assertThat(skipped.getAttempts().get(0).getHttpStatus()).isEqualTo(503);
+        assertThat(skipped.getAttempts().get(0).getReason()).startsWith("circuit open until").contains("2 consecutive failures");
+        assertThat(called).containsExactly("claude-haiku-4-5");
+        assertThat(health.state("openai/gpt-5.2")).isEqualTo(BreakerState.OPEN);
+    }
+
+    @Test
+    void aRetryAfterSkipsTheModelForEveryRequestUntilThen() throws Exception {
+        script("gpt-5.2", fail(UpstreamFailure.http(429, "rate_limit_error", null, null, "slow down", java.time.Duration.ofSeconds(60))));
+        script("claude-haiku-4-5", answer("Other"));
+        List<String> models = List.of("openai/gpt-5.2", "anthropic/claude-haiku-4-5");
+        assertThat(run(models, null, null).getAttempts()).extracting(Attempt::getOutcome).containsExactly("rate_limited", "ok");
+        Completion second = run(models, null, null);
+        assertThat(second.getAttempts()).extracting(Attempt::getOutcome).containsExactly("skipped_unhealthy", "ok");
+        assertThat(second.getAttempts().get(0).getHttpStatus()).isEqualTo(429);
+        assertThat(called).containsExactly("claude-haiku-4-5");
+        // A Retry-After is not a breaker failure: the circuit stays closed.
+        assertThat(health.state("openai/gpt-5.2")).isEqualTo(BreakerState.CLOSED);
+    }
+
+    @Test
+    void anInvalidRequestIsNotRetriedOnAnotherModel() throws Exception {
+        script("gpt-5.2", fail(UpstreamFailure.http(422, null, null, "temperature", "temperature out of range", null)));
+        script("claude-haiku-4-5", answer("never"));
+        Completion done = run(List.of("openai/gpt-5.2", "anthropic/claude-haiku-4-5"), null, null);
+
+        assertThat(done.getHttpStatus()).isEqualTo(422);
+        assertThat(called).containsExactly("gpt-5.2");
+        assertThat(chunks).singleElement().satisfies(c -> assertThat(c.getError().getParam()).isEqualTo("temperature"));
+    }
+
+    private String text() {
+        StringBuilder sb = new StringBuilder();
+        chunks.forEach(c -> {
+            if (c.getText() != null) {
+                sb.append(c.getText());
+            }
+        });
+        return sb.toString();
+    }
+
     // ---- scripted providers ----------------------------------------------------------------------------------------
 
     private void script(String upstream, BiConsumer<CallSpec, CallListener> behaviour) {
@@ -166,6 +340,17 @@ class RequestExecutionTest {
         });
     }
 
+    /** Streams {@code pieces}, then the connection breaks. */
+    private static BiConsumer<CallSpec, CallListener> breakAfter(String... pieces) {
+        return (spec, listener) -> vertx.getOrCreateContext().runOnContext(v -> {
+            listener.onDelta(Delta.model(spec.model().upstream() + "-test"));
+            for (String piece : pieces) {
+                listener.onDelta(Delta.text(piece));
+            }
+            listener.onError(UpstreamFailure.streamBroken("the stream from mock broke: connection reset"));
+        });
+    }
+
     private static BiConsumer<CallSpec, CallListener> fail(UpstreamFailure failure) {
         return (spec, listener) -> vertx.getOrCreateContext().runOnContext(v -> listener.onError(failure));
     }
@@ -175,9 +360,20 @@ class RequestExecutionTest {
     }
 
     private Completion run(List<String> models, FallbackPolicy fallback, Map<String, String> env) throws Exception {
+        return run(models, fallback, env, TestRequests.hello().build());
+    }
+
+    private Completion run(List<String> models, FallbackPolicy fallback, Map<String, String> env, ChatRequest request) throws Exception {
+        chunks.clear();
+        called.clear();
+        cancelled.clear();
+        CompletableFuture<Completion> completion = new CompletableFuture<>();
+        this.completion = completion;
         ProviderAdapter adapter = (spec, listener) -> {
             String upstream = spec.model().upstream();
             called.add(upstream);
+            specs.computeIfAbsent(upstream, k -> new CopyOnWriteArrayList<>()).add(spec);
+            listeners.put(upstream, listener);
             scripts.getOrDefault(upstream, hang()).accept(spec, listener);
             return (ProviderCall) () -> cancelled.add(upstream);
         };
@@ -190,15 +386,15 @@ class RequestExecutionTest {
 
             @Override
             public CompletableFuture<Void> completion(Completion c) {
-                completion.complete(c);
+                RequestExecutionTest.this.completion.complete(c);
                 return CompletableFuture.completedFuture(null);
             }
         };
         ProvidersConfig providers = env == null ? ProvidersConfig.mock("http://unused") : new ProvidersConfig(Map.of(), env, null);
         WorkerRuntime runtime = new WorkerRuntime(vertx, CATALOG, new ProviderRegistry(providers),
                 new ProviderAdapters(Map.of(ProviderProtocol.OPENAI_CHAT, adapter, ProviderProtocol.ANTHROPIC_MESSAGES, adapter)),
-                sink, new RetryAfterBook(), new AttemptIds("test"), new WorkerMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
-        ChatRequest request = TestRequests.hello().build();
+                sink, health, new AttemptIds("test"),
+                new WorkerMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
         Dispatch dispatch = Dispatch.newBuilder()
                 .setRequest(request)
                 .setCandidates(models.stream().map(m -> new Candidate(m, null)).toList())

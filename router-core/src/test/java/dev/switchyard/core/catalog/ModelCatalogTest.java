@@ -1,6 +1,8 @@
 package dev.switchyard.core.catalog;
 
 import dev.switchyard.events.Usage;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,8 +17,10 @@ class ModelCatalogTest {
     private final ModelCatalog catalog = ModelCatalog.builtIn();
 
     @Test
-    void holdsEveryChatAndResponsesModelOfThePriceList() {
-        assertThat(catalog.all()).hasSize(189);
+    void holdsEveryChatAndResponsesModelOfThePriceList() throws Exception {
+        JsonNode priceList = new ObjectMapper().readTree(ModelCatalog.class.getResourceAsStream("/catalog/models.json")).get("models");
+        assertThat(priceList).hasSize(189);
+        priceList.forEach(entry -> assertThat(catalog.find(entry.get("id").asText())).isPresent());
         CatalogModel gpt = catalog.find("openai/gpt-5.2").orElseThrow();
         assertThat(gpt.upstream()).isEqualTo("gpt-5.2");
         assertThat(gpt.api()).isEqualTo(ApiKind.OPENAI_CHAT);
@@ -56,5 +60,48 @@ class ModelCatalogTest {
         assertThat(llama.upstream()).isEqualTo("meta-llama/Llama-3.3-70B-Instruct");
         assertThat(llama.price()).isNull(); // unknown, never invented
         assertThat(extended.find("openai/gpt-5.2").orElseThrow().price().input()).isEqualTo(1e-6);
+    }
+
+    @Test
+    void listsThePresetsWellKnownModelsWithAnUnknownPrice() {
+        for (String id : List.of("groq/llama-3.3-70b-versatile", "mistral/mistral-large-latest", "together/openai/gpt-oss-120b",
+                "fireworks/accounts/fireworks/models/llama-v3p3-70b-instruct", "openrouter/openrouter/auto", "ollama/llama3.3",
+                "cerebras/llama-3.3-70b", "perplexity/sonar")) {
+            CatalogModel model = catalog.find(id).orElseThrow(() -> new AssertionError(id + " missing"));
+            assertThat(model.price()).as(id).isNull();
+            assertThat(model.api()).isEqualTo(ApiKind.OPENAI_CHAT);
+        }
+        assertThat(catalog.find("together/openai/gpt-oss-120b").orElseThrow().upstream()).isEqualTo("openai/gpt-oss-120b");
+        assertThat(catalog.find("mistral-large-latest").orElseThrow().id()).isEqualTo("mistral/mistral-large-latest");
+        // A preset never shadows a priced entry of the price list.
+        assertThat(catalog.find("deepseek/deepseek-chat").orElseThrow().price()).isNotNull();
+    }
+
+    @Test
+    void resolvesNamesAsCodingToolsSendThem() {
+        assertThat(catalog.resolve("claude-sonnet-4-5").orElseThrow().model()).isEqualTo("anthropic/claude-sonnet-4-5");
+        assertThat(catalog.resolve("claude-sonnet-4-5-20250929").orElseThrow().model()).isEqualTo("anthropic/claude-sonnet-4-5-20250929");
+        // a dated id the catalog doesn't list resolves to the undated model
+        assertThat(catalog.resolve("claude-haiku-4-5-20991231").orElseThrow().model()).isEqualTo("anthropic/claude-haiku-4-5");
+        assertThat(catalog.resolve("claude-sonnet-4-5-latest").orElseThrow().model()).isEqualTo("anthropic/claude-sonnet-4-5");
+        assertThat(catalog.resolve("gpt-5.2").orElseThrow().catalogModel().upstream()).isEqualTo("gpt-5.2");
+        ResolvedName router = catalog.resolve("router/coding").orElseThrow();
+        assertThat(router.isRouter()).isTrue();
+        assertThat(router.model()).isEqualTo("router/coding");
+        assertThat(catalog.resolve("claude-3-5-haiku-20241022")).isEmpty();
+    }
+
+    @Test
+    void operatorAliasesSendNamesToModelsOrRoutersAndUnknownNamesToADefault(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("aliases.json");
+        Files.writeString(file, """
+                {"aliases": {"fast": "claude-haiku-4-5", "gpt-5.2": "router/coding", "*": "router/default"}}
+                """);
+        ModelCatalog aliased = ModelCatalog.load(List.of(file));
+        assertThat(aliased.resolve("fast").orElseThrow().model()).isEqualTo("anthropic/claude-haiku-4-5");
+        assertThat(aliased.resolve("gpt-5.2").orElseThrow().model()).isEqualTo("router/coding"); // the operator's alias wins
+        assertThat(aliased.resolve("claude-3-5-haiku-20241022").orElseThrow().model()).isEqualTo("router/default");
+        assertThat(aliased.resolve("claude-sonnet-4-5").orElseThrow().model()).isEqualTo("anthropic/claude-sonnet-4-5");
+        assertThat(aliased.all()).hasSize(catalog.all().size());
     }
 }

@@ -116,6 +116,10 @@ final class AnthropicProtocol extends ProtocolHandler {
             return ApiError.invalid("`temperature` and `top_p` cannot both be specified for this model. "
                     + "Please use only one.");
         }
+        ApiError thinkingError = validateThinking(body, temperature, topP);
+        if (thinkingError != null) {
+            return thinkingError;
+        }
         JsonNode tools = body.get("tools");
         if (tools != null && !tools.isNull()) {
             if (!tools.isArray()) {
@@ -138,6 +142,96 @@ final class AnthropicProtocol extends ProtocolHandler {
                 return ApiError.invalid("tool_choice: Input should be a valid dictionary or object to extract "
                         + "fields from");
             }
+        }
+        return null;
+    }
+
+    /** Prefix of the thinking signatures this mock hands out (and accepts back). */
+    static final String SIGNATURE_PREFIX = "mocksig_";
+
+    static final Set<String> COUNT_FIELDS = Set.of("model", "messages", "system", "tools", "tool_choice", "thinking",
+            "mcp_servers", "context_management", "output_config", "output_format");
+
+    /** {@code /v1/messages/count_tokens}: the message fields without the generation ones (max_tokens, stream, ...). */
+    ApiError validateCount(JsonNode body) {
+        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!COUNT_FIELDS.contains(f)) {
+                return ApiError.invalid(f + ": Extra inputs are not permitted");
+            }
+        }
+        if (!body.path("model").isTextual()) {
+            return ApiError.invalid("model: Field required");
+        }
+        JsonNode messages = body.get("messages");
+        if (messages == null || !messages.isArray()) {
+            return ApiError.invalid("messages: Field required");
+        }
+        return validateMessages(messages);
+    }
+
+    static boolean thinkingOn(JsonNode body) {
+        String type = body.path("thinking").path("type").asText("disabled");
+        return type.equals("enabled") || type.equals("adaptive");
+    }
+
+    /** Extended thinking's rules: sampling defaults, a budget below max_tokens, no forced tool, signed history. */
+    private static ApiError validateThinking(JsonNode body, JsonNode temperature, JsonNode topP) {
+        JsonNode messages = body.get("messages");
+        for (int i = 0; i < messages.size(); i++) {
+            int b = 0;
+            for (JsonNode block : messages.get(i).path("content")) {
+                if ("thinking".equals(block.path("type").asText())
+                        && !block.path("signature").asText("").startsWith(SIGNATURE_PREFIX)) {
+                    return ApiError.invalid("messages." + i + ".content." + b + ": Invalid `signature` in `thinking` block");
+                }
+                b++;
+            }
+        }
+        if (!thinkingOn(body)) {
+            return null;
+        }
+        JsonNode thinking = body.get("thinking");
+        if ("enabled".equals(thinking.path("type").asText())) {
+            JsonNode budget = thinking.get("budget_tokens");
+            if (budget == null || !budget.canConvertToInt()) {
+                return ApiError.invalid("thinking.enabled.budget_tokens: Field required");
+            }
+            if (budget.asInt() < 1024) {
+                return ApiError.invalid("thinking.enabled.budget_tokens: Input should be greater than or equal to 1024");
+            }
+            if (budget.asInt() >= body.path("max_tokens").asInt()) {
+                return ApiError.invalid("`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our "
+                        + "documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size");
+            }
+        }
+        if (temperature != null && !temperature.isNull() && temperature.asDouble() != 1.0) {
+            return ApiError.invalid("`temperature` may only be set to 1 when thinking is enabled or in adaptive mode. Please "
+                    + "consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#feature-compatibility");
+        }
+        if (topP != null && !topP.isNull() && topP.asDouble() < 0.95) {
+            return ApiError.invalid("`top_p` must be greater than or equal to 0.95 or unset when thinking is enabled.");
+        }
+        String choice = body.path("tool_choice").path("type").asText("auto");
+        if (choice.equals("any") || choice.equals("tool")) {
+            return ApiError.invalid("Thinking may not be enabled when tool_choice forces tool use.");
+        }
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            JsonNode m = messages.get(i);
+            if (!"assistant".equals(m.path("role").asText())) {
+                continue;
+            }
+            boolean usesTools = false;
+            for (JsonNode block : m.path("content")) {
+                usesTools |= "tool_use".equals(block.path("type").asText());
+            }
+            String first = m.path("content").path(0).path("type").asText("");
+            if (usesTools && !first.equals("thinking") && !first.equals("redacted_thinking")) {
+                return ApiError.invalid("messages." + i + ".content.0.type: Expected `thinking` or `redacted_thinking`, but found `"
+                        + first + "`. When `thinking` is enabled, a final `assistant` message must start with a thinking block "
+                        + "(preceeding the lastmost set of `tool_use` and `tool_result` blocks).");
+            }
+            break;
         }
         return null;
     }
@@ -280,15 +374,35 @@ final class AnthropicProtocol extends ProtocolHandler {
         String tool = toolResult != null ? null : chooseTool(body, Boolean.TRUE.equals(b.forceTool()));
         if (tool != null) {
             List<String> frags = fragments(toolArguments(strippedUserText), b.chunks() == null ? 3 : b.chunks());
-            return new Plan(id, model, stream, false, prompt, Plan.Kind.TOOL_CALL, frags, tool,
-                    Json.randomId("toolu_01", 22), false);
+            return think(body, new Plan(id, model, stream, false, prompt, Plan.Kind.TOOL_CALL, frags, tool,
+                    Json.randomId("toolu_01", 22), false), strippedUserText);
         }
         int limit = body.path("max_tokens").asInt(Integer.MAX_VALUE);
         List<String> all = toolResult != null ? wordPieces("Tool said: " + toolResult, Integer.MAX_VALUE)
                 : textPieces(model, b, Integer.MAX_VALUE);
         boolean truncated = all.size() > limit;
-        return new Plan(id, model, stream, false, prompt, Plan.Kind.TEXT, truncated ? all.subList(0, limit) : all,
-                null, null, truncated);
+        return think(body, new Plan(id, model, stream, false, prompt, Plan.Kind.TEXT, truncated ? all.subList(0, limit) : all,
+                null, null, truncated), strippedUserText);
+    }
+
+    /** With thinking on, the answer starts with a signed thinking block. */
+    private static Plan think(JsonNode body, Plan plan, String strippedUserText) {
+        if (thinkingOn(body)) {
+            plan.reasoning = "Considering: " + strippedUserText;
+            plan.signature = SIGNATURE_PREFIX + Json.randomId("", 24);
+        }
+        return plan;
+    }
+
+    private static int answerIndex(Plan p) {
+        return p.reasoning != null ? 1 : 0;
+    }
+
+    private static String thinkingEvents(Plan p) {
+        return event("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"\"}}")
+                + event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":" + Json.quote(p.reasoning) + "}}")
+                + event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"signature_delta\",\"signature\":" + Json.quote(p.signature) + "}}")
+                + event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}");
     }
 
     /** The text of the tool_result blocks of a user message, or {@code null} if it has none. */
@@ -338,24 +452,26 @@ final class AnthropicProtocol extends ProtocolHandler {
                 .append(p.promptTokens).append(",\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,")
                 .append("\"output_tokens\":1}}}");
         String block;
+        int index = answerIndex(p);
         if (p.kind == Plan.Kind.TOOL_CALL) {
-            StringBuilder sb = new StringBuilder(160).append("{\"type\":\"content_block_start\",\"index\":0,")
+            StringBuilder sb = new StringBuilder(160).append("{\"type\":\"content_block_start\",\"index\":").append(index).append(",")
                     .append("\"content_block\":{\"type\":\"tool_use\",\"id\":\"").append(p.toolId)
                     .append("\",\"name\":");
             Json.str(sb, p.toolName).append(",\"input\":{}}}");
             block = sb.toString();
         } else {
-            block = "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}";
+            block = "{\"type\":\"content_block_start\",\"index\":" + index + ",\"content_block\":{\"type\":\"text\",\"text\":\"\"}}";
         }
-        return event("message_start", start.toString()) + event("content_block_start", block)
-                + event("ping", "{\"type\": \"ping\"}");
+        return event("message_start", start.toString()) + (p.reasoning != null ? thinkingEvents(p) : "")
+                + event("content_block_start", block) + event("ping", "{\"type\": \"ping\"}");
     }
 
     @Override
     String streamPiece(Plan p, int i) {
         String piece = p.pieces.get(i);
         StringBuilder sb = new StringBuilder(piece.length() + 120)
-                .append("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":");
+                .append("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":").append(answerIndex(p))
+                .append(",\"delta\":");
         if (p.kind == Plan.Kind.TOOL_CALL) {
             sb.append("{\"type\":\"input_json_delta\",\"partial_json\":");
         } else {
@@ -371,7 +487,7 @@ final class AnthropicProtocol extends ProtocolHandler {
 
     @Override
     String streamEnd(Plan p, int emitted) {
-        return event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}")
+        return event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":" + answerIndex(p) + "}")
                 + event("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"" + stopReason(p)
                 + "\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":" + p.completionTokens() + "}}")
                 + event("message_stop", "{\"type\":\"message_stop\"}");
@@ -387,6 +503,11 @@ final class AnthropicProtocol extends ProtocolHandler {
         StringBuilder sb = new StringBuilder(512).append("{\"id\":\"").append(p.id)
                 .append("\",\"type\":\"message\",\"role\":\"assistant\",\"model\":");
         Json.str(sb, p.model).append(",\"content\":[");
+        if (p.reasoning != null) {
+            sb.append("{\"type\":\"thinking\",\"thinking\":");
+            Json.str(sb, p.reasoning).append(",\"signature\":");
+            Json.str(sb, p.signature).append("},");
+        }
         if (p.kind == Plan.Kind.TOOL_CALL) {
             sb.append("{\"type\":\"tool_use\",\"id\":\"").append(p.toolId).append("\",\"name\":");
             Json.str(sb, p.toolName).append(",\"input\":").append(p.fullText()).append('}');

@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
- * A mock LLM provider speaking the OpenAI Chat Completions and Anthropic Messages wire formats,
+ * A mock LLM provider speaking the OpenAI Chat Completions, OpenAI Responses and Anthropic Messages wire formats,
  * streaming and not, with validation that mirrors the real providers and injectable latency and
  * faults.
  *
@@ -48,7 +48,8 @@ import java.util.function.BooleanSupplier;
  * }
  * }</pre>
  *
- * <p>Endpoints: {@code POST /v1/chat/completions}, {@code POST /v1/messages}, {@code GET /health}.
+ * <p>Endpoints: {@code POST /v1/chat/completions}, {@code POST /v1/responses}, {@code POST /v1/messages},
+ * {@code POST /v1/messages/count_tokens}, {@code GET /health}.
  * The answer echoes the requested model and its text starts "Hello from MODEL. ", followed by
  * filler words, one word per chunk. Behaviour per request is
  * {@link MockBehaviour#DEFAULTS} &lt; {@link #defaultBehaviour(MockBehaviour) default} &lt;
@@ -64,6 +65,7 @@ public final class MockLlmProvider implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final OpenAiProtocol OPENAI = new OpenAiProtocol();
     private static final AnthropicProtocol ANTHROPIC = new AnthropicProtocol();
+    private static final ResponsesProtocol RESPONSES = new ResponsesProtocol();
     private static final String SSE_CONTENT_TYPE = "text/event-stream; charset=utf-8";
     private static final String JSON_CONTENT_TYPE = "application/json";
 
@@ -434,6 +436,11 @@ public final class MockLlmProvider implements AutoCloseable {
                 proto = OPENAI;
             } else if (path.equals("/v1/messages")) {
                 proto = ANTHROPIC;
+            } else if (path.equals("/v1/responses")) {
+                proto = RESPONSES;
+            } else if (path.equals("/v1/messages/count_tokens")) {
+                req.body().onSuccess(buf -> countTokens(req, buf));
+                return;
             }
         }
         if (proto == null) {
@@ -467,7 +474,7 @@ public final class MockLlmProvider implements AutoCloseable {
             recorder.add(new RecordedRequest(proto.protocol(), req.method().name(), req.path(), headers(req), body,
                     raw, model, body != null && body.path("stream").asBoolean(false), Instant.now()));
         }
-        String requestId = proto == OPENAI ? Json.randomId("req_", 32) : Json.randomId("req_011C", 20);
+        String requestId = proto != ANTHROPIC ? Json.randomId("req_", 32) : Json.randomId("req_011C", 20);
         x.resp.putHeader(proto.requestIdHeader(), requestId);
 
         if (body == null || !body.isObject()) {
@@ -522,8 +529,51 @@ public final class MockLlmProvider implements AutoCloseable {
         }
     }
 
+    /** Anthropic's {@code POST /v1/messages/count_tokens}: {@code {"input_tokens": N}} for a valid body, free and instant. */
+    private void countTokens(HttpServerRequest req, Buffer buf) {
+        received.incrementAndGet();
+        String raw = buf.toString(StandardCharsets.UTF_8);
+        JsonNode body = null;
+        try {
+            body = MAPPER.readTree(raw);
+        } catch (Exception e) {
+            // reported below
+        }
+        String model = body != null && body.path("model").isTextual() ? body.path("model").asText() : null;
+        if (recorder.enabled()) {
+            recorder.add(new RecordedRequest(RecordedRequest.Protocol.ANTHROPIC, req.method().name(), req.path(), headers(req),
+                    body, raw, model, false, Instant.now()));
+        }
+        HttpServerResponse resp = req.response().putHeader("content-type", JSON_CONTENT_TYPE);
+        String requestId = Json.randomId("req_011C", 20);
+        resp.putHeader(ANTHROPIC.requestIdHeader(), requestId);
+        ApiError error = null;
+        if (body == null || !body.isObject()) {
+            error = ANTHROPIC.notJson("not a JSON object");
+        }
+        for (Map.Entry<String, String> h : req.headers()) {
+            if (error == null && h.getKey().regionMatches(true, 0, "x-switchyard-", 0, 13)) {
+                error = ANTHROPIC.headerLeak(h.getKey().toLowerCase(Locale.ROOT));
+            }
+        }
+        if (error == null && strictHeaders) {
+            error = checkStrictHeaders(req, ANTHROPIC);
+        }
+        if (error == null) {
+            error = ANTHROPIC.validateCount(body);
+        }
+        if (error != null) {
+            resp.setStatusCode(error.status()).end(ANTHROPIC.errorBody(error, requestId));
+        } else {
+            int tools = body.has("tools") ? body.get("tools").toString().length() / 4 : 0;
+            resp.end("{\"input_tokens\":" + (Requests.promptTokens(body) + tools) + "}");
+        }
+        completed.incrementAndGet();
+        signal();
+    }
+
     private static ApiError checkStrictHeaders(HttpServerRequest req, ProtocolHandler proto) {
-        if (proto == OPENAI) {
+        if (proto == OPENAI || proto == RESPONSES) {
             String auth = req.getHeader("authorization");
             if (auth == null || !auth.startsWith("Bearer ") || auth.length() <= 7) {
                 return new ApiError(401, "invalid_request_error", "You didn't provide an API key. You need to "

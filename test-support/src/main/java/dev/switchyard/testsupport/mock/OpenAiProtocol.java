@@ -21,6 +21,9 @@ final class OpenAiProtocol extends ProtocolHandler {
             "web_search_options");
 
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
+    /** Fields a router's internal message format must not leak to OpenAI. */
+    private static final Set<String> INTERNAL_FIELDS = Set.of("thinking_blocks", "native_items", "is_error");
+    private static final Set<String> PART_TYPES = Set.of("text", "image_url", "input_audio", "refusal", "file");
     private static final Pattern REASONING = Pattern.compile("^(gpt-5(?!.*-chat).*|o[0-9].*)$");
 
     /** Whether the model is one of OpenAI's reasoning models (gpt-5*, o1, o3, o4-mini, ...). */
@@ -138,6 +141,17 @@ final class OpenAiProtocol extends ProtocolHandler {
                         "unsupported_value");
             }
         }
+        JsonNode effort = body.get("reasoning_effort");
+        if (effort != null && !effort.isNull() && !isReasoningModel(model.asText())) {
+            return ApiError.invalid("Unsupported parameter: 'reasoning_effort' is not supported with this model.",
+                    "reasoning_effort", "unsupported_parameter");
+        }
+        JsonNode format = body.get("response_format");
+        if (format != null && "json_object".equals(format.path("type").asText())
+                && !messages.toString().toLowerCase(java.util.Locale.ROOT).contains("json")) {
+            return ApiError.invalid("'messages' must contain the word 'json' in some form, to use 'response_format' of type "
+                    + "'json_object'.", "messages", null);
+        }
         JsonNode tools = body.get("tools");
         if (tools != null && !tools.isNull()) {
             if (!tools.isArray()) {
@@ -177,6 +191,25 @@ final class OpenAiProtocol extends ProtocolHandler {
             if (roleNode == null || roleNode.isNull()) {
                 return ApiError.invalid("Missing required parameter: '" + at + ".role'.", at + ".role",
                         "missing_required_parameter");
+            }
+            for (String leak : INTERNAL_FIELDS) {
+                if (m.has(leak)) {
+                    return ApiError.invalid("Unrecognized request argument supplied: " + at + "." + leak, at + "." + leak,
+                            "unknown_parameter");
+                }
+            }
+            int p = 0;
+            for (JsonNode part : m.path("content")) {
+                String partAt = at + ".content[" + p++ + "]";
+                if (part.has("cache_control")) {
+                    return ApiError.invalid("Unrecognized request argument supplied: " + partAt + ".cache_control",
+                            partAt + ".cache_control", "unknown_parameter");
+                }
+                String partType = part.path("type").asText("");
+                if (!PART_TYPES.contains(partType)) {
+                    return ApiError.invalid("Invalid value: '" + partType + "'. Supported values are: 'text', 'image_url', "
+                            + "'input_audio', 'refusal', and 'file'.", partAt + ".type", "invalid_value");
+                }
             }
             String role = roleNode.asText();
             if (!ROLES.contains(role)) {
@@ -315,11 +348,16 @@ final class OpenAiProtocol extends ProtocolHandler {
             truncated = all.size() > limit;
             pieces = truncated ? all.subList(0, limit) : all;
         } else {
-            List<String> all = textPieces(model, b, Integer.MAX_VALUE);
+            String formatType = body.path("response_format").path("type").asText("text");
+            List<String> all = b.text() == null && (formatType.equals("json_object") || formatType.equals("json_schema"))
+                    ? wordPieces("{\"model\": " + Json.quote(model) + ", \"answer\": \"Hello from " + model + ".\"}", Integer.MAX_VALUE)
+                    : textPieces(model, b, Integer.MAX_VALUE);
             truncated = all.size() > limit;
             pieces = truncated ? all.subList(0, limit) : all;
         }
-        return new Plan(id, model, stream, includeUsage, prompt, Plan.Kind.TEXT, pieces, null, null, truncated);
+        Plan plan = new Plan(id, model, stream, includeUsage, prompt, Plan.Kind.TEXT, pieces, null, null, truncated);
+        plan.logprobs = body.path("logprobs").asBoolean(false);
+        return plan;
     }
 
     private static String chooseTool(JsonNode body, boolean force) {
@@ -370,9 +408,13 @@ final class OpenAiProtocol extends ProtocolHandler {
     }
 
     private String chunk(Plan p, String delta, String finishReason) {
+        return chunk(p, delta, finishReason, "null");
+    }
+
+    private String chunk(Plan p, String delta, String finishReason, String logprobs) {
         StringBuilder sb = new StringBuilder(256).append(prefix(p))
                 .append("\"choices\":[{\"index\":0,\"delta\":").append(delta)
-                .append(",\"logprobs\":null,\"finish_reason\":");
+                .append(",\"logprobs\":").append(logprobs).append(",\"finish_reason\":");
         Json.str(sb, finishReason).append("}]");
         if (p.includeUsage) {
             sb.append(",\"usage\":null");
@@ -402,6 +444,11 @@ final class OpenAiProtocol extends ProtocolHandler {
         } else {
             d.append("{\"content\":");
             Json.str(d, piece).append('}');
+            if (p.logprobs) {
+                StringBuilder lp = new StringBuilder("{\"content\":[{\"token\":");
+                Json.str(lp, piece).append(",\"logprob\":-0.25,\"bytes\":null,\"top_logprobs\":[]}],\"refusal\":null}");
+                return chunk(p, d.toString(), null, lp.toString());
+            }
         }
         return chunk(p, d.toString(), null);
     }

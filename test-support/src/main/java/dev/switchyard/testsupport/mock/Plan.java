@@ -21,6 +21,16 @@ final class Plan {
     final boolean truncated;
     /** Renderer's per-answer cache (e.g. the common prefix of every chunk). */
     String cache;
+    /** Reasoning shown before the answer (Anthropic thinking, a Responses reasoning summary), or null. */
+    String reasoning;
+    /** The reasoning's signature (Anthropic) or encrypted content (Responses), or null. */
+    String signature;
+    /** The tool call is a Responses custom (free-form) tool call. */
+    boolean customTool;
+    /** Attach token logprobs to text chunks (OpenAI {@code logprobs: true}). */
+    boolean logprobs;
+    /** Next Responses {@code sequence_number}. */
+    int seq;
 
     Plan(String id, String model, boolean stream, boolean includeUsage, int promptTokens, Kind kind,
          List<String> pieces, String toolName, String toolId, boolean truncated) {

@@ -7,8 +7,21 @@ final class Requests {
     private Requests() {
     }
 
-    /** Text of the last message with role "user" (text parts joined by a space). */
+    /** Text of the last message with role "user" (text parts joined by a space); Responses {@code input} too. */
     static String lastUserText(JsonNode body) {
+        if (!body.has("messages") && body.has("input")) {
+            JsonNode input = body.get("input");
+            if (input.isTextual()) {
+                return input.asText();
+            }
+            for (int i = input.size() - 1; i >= 0; i--) {
+                JsonNode item = input.get(i);
+                if ("user".equals(item.path("role").asText())) {
+                    return text(item.get("content"));
+                }
+            }
+            return "";
+        }
         JsonNode messages = body.path("messages");
         if (!messages.isArray()) {
             return "";
@@ -35,7 +48,8 @@ final class Requests {
             for (JsonNode part : content) {
                 if (part.isTextual()) {
                     append(sb, part.asText());
-                } else if ("text".equals(part.path("type").asText()) || part.has("text")) {
+                } else if ("text".equals(part.path("type").asText()) || "input_text".equals(part.path("type").asText())
+                        || part.has("text")) {
                     if (part.path("text").isTextual()) {
                         append(sb, part.path("text").asText());
                     }
@@ -55,7 +69,8 @@ final class Requests {
 
     /** Estimated prompt tokens: characters of every text in messages (and system) / 4, at least 1. */
     static int promptTokens(JsonNode body) {
-        long chars = chars(body.path("messages")) + chars(body.path("system"));
+        long chars = chars(body.path("messages")) + chars(body.path("system")) + chars(body.path("input"))
+                + chars(body.path("instructions"));
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, chars / 4));
     }
 
@@ -77,7 +92,7 @@ final class Requests {
                 var e = it.next();
                 String k = e.getKey();
                 if (k.equals("content") || k.equals("text") || k.equals("arguments") || k.equals("input")
-                        || k.equals("tool_calls") || k.equals("function")) {
+                        || k.equals("tool_calls") || k.equals("function") || k.equals("output")) {
                     sum += chars(e.getValue());
                 } else if (k.equals("role") || k.equals("type") || k.equals("id") || k.equals("name")
                         || k.equals("tool_call_id") || k.equals("tool_use_id") || k.equals("cache_control")) {

@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * Decodes an Anthropic Messages event stream: {@code message_start} (model, input usage), content blocks
- * ({@code content_block_start} / {@code _delta} with text_delta, input_json_delta, thinking_delta / {@code _stop}),
+ * ({@code content_block_start} / {@code _delta} with text_delta, input_json_delta, thinking_delta, signature_delta /
+ * {@code _stop}),
  * {@code message_delta} (stop_reason, cumulative usage), {@code message_stop}; {@code ping} is ignored and
  * {@code error} is the provider failing mid-stream. Tool-use blocks become OpenAI-style tool-call fragments indexed
  * 0, 1, ... in the order they start. Usage is reported once, at the end, normalised (Anthropic's input_tokens
@@ -87,8 +88,14 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
                             listener.onDelta(Delta.toolCall(toolIndex, null, null, fragment));
                         }
                     }
+                    case "signature_delta" -> {
+                        String signature = delta.path("signature").asText("");
+                        if (!signature.isEmpty()) {
+                            listener.onDelta(Delta.reasoningSignature(signature));
+                        }
+                    }
                     default -> {
-                        // signature_delta, citations_delta: nothing to forward
+                        // citations_delta: nothing to forward
                     }
                 }
             }

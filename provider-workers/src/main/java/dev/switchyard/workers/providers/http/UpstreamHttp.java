@@ -49,6 +49,22 @@ public final class UpstreamHttp implements AutoCloseable {
         return call;
     }
 
+    /**
+     * A plain JSON POST (no event stream), such as Anthropic's count_tokens: {@code onBody} reads the 2xx body and
+     * reports to the listener; the call then completes. Must run on a Vert.x context.
+     */
+    public ProviderCall postJson(UpstreamRequest request, BodyReader onBody, CallListener listener) {
+        StreamingCall call = new StreamingCall(request, null, listener);
+        call.jsonReader = onBody;
+        call.begin();
+        return call;
+    }
+
+    /** Reads a successful JSON answer into deltas for the listener (or a failure). */
+    public interface BodyReader {
+        void read(String body, CallListener listener);
+    }
+
     @Override
     public void close() {
         client.close();
@@ -62,6 +78,7 @@ public final class UpstreamHttp implements AutoCloseable {
         private final CallListener guard;
         private HttpClientRequest request;
         private boolean over;
+        private BodyReader jsonReader;
 
         StreamingCall(UpstreamRequest upstream, StreamDecoder decoder, CallListener listener) {
             this.upstream = upstream;
@@ -98,7 +115,7 @@ public final class UpstreamHttp implements AutoCloseable {
                     .setIdleTimeout(idleTimeoutMs);
             upstream.headers().forEach(options::putHeader);
             options.putHeader("content-type", "application/json");
-            options.putHeader("accept", "text/event-stream");
+            options.putHeader("accept", jsonReader != null ? "application/json" : "text/event-stream");
             options.putHeader("user-agent", "switchyard-provider-workers");
             client.request(options).onComplete(ar -> {
                 if (ar.failed()) {
@@ -128,6 +145,20 @@ public final class UpstreamHttp implements AutoCloseable {
             }
             int status = response.statusCode();
             String contentType = String.valueOf(response.getHeader("content-type")).toLowerCase(Locale.ROOT);
+            if (jsonReader != null && status / 100 == 2) {
+                response.body().onComplete(body -> {
+                    if (over) {
+                        return;
+                    }
+                    if (body.failed()) {
+                        fail(UpstreamFailure.streamBroken("the answer from " + hostOf(upstream.url()) + " broke: " + describe(body.cause())));
+                        return;
+                    }
+                    jsonReader.read(body.result().toString(), guard);
+                    guard.onComplete();
+                });
+                return;
+            }
             if (status / 100 != 2 || contentType.contains("application/json")) {
                 response.body().onComplete(body -> {
                     String text = body.succeeded() ? body.result().toString() : null;

@@ -1,6 +1,5 @@
 package dev.switchyard.workers.providers.openai;
 
-import dev.switchyard.core.catalog.ApiKind;
 import dev.switchyard.workers.Json;
 import dev.switchyard.workers.providers.CallListener;
 import dev.switchyard.workers.providers.CallSpec;
@@ -9,6 +8,7 @@ import dev.switchyard.workers.providers.ProviderCall;
 import dev.switchyard.workers.providers.UpstreamFailure;
 import dev.switchyard.workers.providers.http.UpstreamHttp;
 import dev.switchyard.workers.providers.http.UpstreamRequest;
+import dev.switchyard.workers.providers.translate.TokenCounts;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -31,8 +31,8 @@ public final class OpenAiChatAdapter implements ProviderAdapter {
             listener.onError(UpstreamFailure.badRequest(e.getMessage()));
             return () -> { };
         }
-        if (spec.model().api() == ApiKind.OPENAI_RESPONSES) {
-            spec.notes().add(spec.model().id() + " is listed for the Responses API, which has no adapter yet: called through chat completions");
+        if (spec.request().getCountTokens()) {
+            return TokenCounts.estimate(spec.request(), listener); // chat-completions hosts have no counting endpoint
         }
         Map<String, String> headers = new LinkedHashMap<>();
         if (spec.provider().hasKey()) {

@@ -7,8 +7,14 @@ import dev.switchyard.core.catalog.CatalogModel;
 import dev.switchyard.events.ChatRequest;
 import dev.switchyard.events.ClientProtocol;
 import dev.switchyard.workers.Json;
+import dev.switchyard.workers.providers.translate.Capabilities;
+import dev.switchyard.workers.providers.translate.ChatMessages;
+import dev.switchyard.workers.providers.translate.ExtraFields;
+import dev.switchyard.workers.providers.translate.ReasoningEfforts;
+import dev.switchyard.workers.providers.translate.ToolDefinitions;
+import dev.switchyard.workers.providers.translate.UserIds;
 
-import java.util.Iterator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,51 +25,69 @@ import java.util.regex.Pattern;
  * usage), whatever the client asked: ingress assembles a non-streaming answer from the chunks. Routing metadata and
  * the fallback object are never forwarded: OpenAI rejects {@code metadata} unless {@code store} is set, and routing
  * fields mean nothing to a provider.
+ *
+ * <p>A client that spoke OpenAI chat gets its messages and other fields through as they are. A request from another
+ * protocol is translated from the internal format ({@link ChatMessages}): custom tools become functions with one
+ * {@code input} string, built-in tools of the client's protocol are dropped, the reasoning request becomes
+ * {@code reasoning_effort}, and the client's protocol-specific fields are dropped; each noted.
  */
 public final class OpenAiRequestBuilder {
     /** OpenAI's reasoning models (gpt-5 family except the -chat variants, o1/o3/o4...). */
     private static final Pattern REASONING_NAME = Pattern.compile("^(gpt-5(?!.*-chat).*|o[1-9]([-.].*)?)$");
+    /** OpenAI allows at most this many stop sequences. */
+    private static final int MAX_STOP = 4;
 
     /**
      * Fields of the client's body never copied from extra_json: the ones this builder owns, routing fields, and
      * {@code n} (only the first choice is streamed back: more would be paid for and thrown away).
      */
     private static final Set<String> NOT_FORWARDED = Set.of("model", "messages", "stream", "stream_options",
-            "metadata", "fallback", "models", "route", "router", "tools", "tool_choice", "response_format", "stop",
-            "seed", "temperature", "top_p", "max_tokens", "max_completion_tokens", "user", "n");
+            "tools", "tool_choice", "response_format", "stop", "seed", "temperature", "top_p", "max_tokens",
+            "max_completion_tokens", "user", "n", "parallel_tool_calls");
+    /** Fields that mean the same in the Responses API and chat completions. */
+    private static final Set<String> SHARED_WITH_RESPONSES = Set.of("prompt_cache_key", "prompt_cache_retention",
+            "safety_identifier", "service_tier", "store", "top_logprobs");
+    /** Fields of other protocols this builder maps (so they are not reported as dropped). */
+    private static final Set<String> MAPPED = Set.of("thinking", "output_config", "output_format", "reasoning", "text",
+            "include", "instructions");
 
     private OpenAiRequestBuilder() {
     }
 
     /** The body to POST; {@code notes} receives the parameters that were mapped or dropped. */
     public static ObjectNode build(ChatRequest request, CatalogModel model, List<String> notes) {
+        HostQuirks quirks = HostQuirks.of(model.provider());
+        boolean sameProtocol = request.getProtocol() == ClientProtocol.OPENAI_CHAT || request.getProtocol() == ClientProtocol.KAFKA;
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("model", model.upstream());
         JsonNode messages = Json.parse(request.getMessagesJson(), "messages");
         if (!messages.isArray()) {
             throw new IllegalArgumentException("messages must be an array");
         }
-        body.set("messages", messages);
+        JsonNode tools = request.getToolsJson() == null ? null : Json.parse(request.getToolsJson(), "tools");
+        Capabilities.check(model, messages, tools);
+        body.set("messages", sameProtocol ? messages : ChatMessages.forChat(messages, notes));
 
         // Client's other fields first, so the explicit mapping below always wins.
-        if (request.getProtocol() == ClientProtocol.OPENAI_CHAT && request.getExtraJson() != null) {
-            JsonNode extra = Json.parse(request.getExtraJson(), "extra fields");
-            if (extra.isObject()) {
-                for (Iterator<Map.Entry<String, JsonNode>> it = extra.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> field = it.next();
-                    if (!NOT_FORWARDED.contains(field.getKey()) && !field.getKey().toLowerCase().startsWith("x-switchyard")) {
-                        body.set(field.getKey(), field.getValue());
-                    }
-                }
-            }
+        ObjectNode extra = ExtraFields.of(request);
+        if (sameProtocol) {
+            ExtraFields.copyInto(body, extra, NOT_FORWARDED);
+        } else {
+            crossProtocolFields(request, extra, body, notes);
         }
 
-        setJson(body, "tools", request.getToolsJson());
-        setJson(body, "tool_choice", request.getToolChoiceJson());
+        Set<String> kept = tools(body, tools, sameProtocol, model, notes);
+        toolChoice(body, request.getToolChoiceJson(), kept, notes);
+        if (request.getParallelToolCalls() != null && body.has("tools")) {
+            body.put("parallel_tool_calls", request.getParallelToolCalls());
+        }
         setJson(body, "response_format", request.getResponseFormatJson());
         if (!request.getStop().isEmpty()) {
             ArrayNode stop = body.putArray("stop");
-            request.getStop().forEach(stop::add);
+            request.getStop().stream().limit(MAX_STOP).forEach(stop::add);
+            if (request.getStop().size() > MAX_STOP) {
+                notes.add("stop sequences beyond the first " + MAX_STOP + " dropped (OpenAI's limit)");
+            }
         }
         if (request.getSeed() != null) {
             body.put("seed", request.getSeed());
@@ -86,16 +110,137 @@ public final class OpenAiRequestBuilder {
                 body.put("top_p", request.getTopP());
             }
         }
+        reasoningEffort(request, model, reasoning, body, notes);
         if (request.getMaxTokens() != null) {
             // OpenAI's reasoning models reject max_tokens: their limit covers hidden reasoning tokens too.
-            body.put(reasoning ? "max_completion_tokens" : "max_tokens", request.getMaxTokens());
+            body.put(reasoning && quirks.maxCompletionTokens() ? "max_completion_tokens" : "max_tokens", request.getMaxTokens());
         }
         if (request.getUserId() != null) {
-            body.put("user", request.getUserId());
+            body.put("user", UserIds.forOpenAi(request.getUserId()));
         }
         body.put("stream", true);
-        body.putObject("stream_options").put("include_usage", true);
+        if (quirks.streamOptions()) {
+            body.putObject("stream_options").put("include_usage", true);
+        }
+        applyQuirks(body, quirks, model, notes);
         return body;
+    }
+
+    /** The fields of a Responses or Anthropic client that have an equivalent here; the rest is noted as dropped. */
+    private static void crossProtocolFields(ChatRequest request, ObjectNode extra, ObjectNode body, List<String> notes) {
+        Set<String> mapped = new HashSet<>(MAPPED);
+        if (request.getProtocol() == ClientProtocol.OPENAI_RESPONSES) {
+            for (String field : SHARED_WITH_RESPONSES) {
+                if (extra.has(field)) {
+                    body.set(field, extra.get(field));
+                    mapped.add(field);
+                }
+            }
+            JsonNode verbosity = extra.path("text").path("verbosity");
+            if (verbosity.isTextual()) {
+                body.put("verbosity", verbosity.asText());
+            }
+        }
+        ExtraFields.noteDropped(extra, mapped, request.getProtocol(), "OpenAI chat completions", notes);
+    }
+
+    /** Copies the tools the target can call; returns the names kept. */
+    private static Set<String> tools(ObjectNode body, JsonNode tools, boolean sameProtocol, CatalogModel model, List<String> notes) {
+        Set<String> kept = new HashSet<>();
+        if (tools == null || !tools.isArray()) {
+            return kept;
+        }
+        if (sameProtocol) {
+            body.set("tools", tools);
+            tools.forEach(t -> kept.add(ToolDefinitions.name(t)));
+            return kept;
+        }
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        for (JsonNode tool : tools) {
+            String name = ToolDefinitions.name(tool);
+            switch (ToolDefinitions.kind(tool)) {
+                case FUNCTION -> {
+                    ObjectNode function = out.addObject().put("type", "function");
+                    ObjectNode def = ((ObjectNode) tool.path("function")).deepCopy();
+                    function.set("function", def);
+                    kept.add(name);
+                }
+                case CUSTOM -> {
+                    out.addObject().put("type", "function").set("function", ToolDefinitions.customAsFunction(tool));
+                    notes.add("custom tool '" + name + "' sent to " + model.id() + " as a function with one 'input' string");
+                    kept.add(name);
+                }
+                case NATIVE -> notes.add("tool '" + name + "' (type " + tool.path("type").asText() + ") dropped: "
+                        + model.id() + " cannot call it through chat completions");
+            }
+        }
+        if (!out.isEmpty()) {
+            body.set("tools", out);
+        }
+        return kept;
+    }
+
+    private static void toolChoice(ObjectNode body, String choiceJson, Set<String> kept, List<String> notes) {
+        if (choiceJson == null || choiceJson.isBlank() || !body.has("tools")) {
+            return;
+        }
+        JsonNode choice = Json.parse(choiceJson, "tool_choice");
+        if (choice.isObject()) {
+            String name = choice.path("function").path("name").asText(choice.path("custom").path("name").asText(choice.path("name").asText(null)));
+            if (name != null && !kept.contains(name)) {
+                notes.add("tool_choice '" + name + "' dropped: that tool was not sent");
+                return;
+            }
+            if (name != null && !"function".equals(choice.path("type").asText())) {
+                ObjectNode function = Json.MAPPER.createObjectNode().put("type", "function");
+                function.putObject("function").put("name", name);
+                body.set("tool_choice", function);
+                return;
+            }
+        }
+        body.set("tool_choice", choice);
+    }
+
+    /** The client's reasoning request (from any protocol) as {@code reasoning_effort}, unless it sent one itself. */
+    private static void reasoningEffort(ChatRequest request, CatalogModel model, boolean reasoningModel, ObjectNode body, List<String> notes) {
+        if (request.getReasoning() == null || body.has("reasoning_effort")) {
+            return;
+        }
+        String effort = ReasoningEfforts.effortOf(request.getReasoning());
+        if (effort == null) {
+            return;
+        }
+        if (!reasoningModel && !model.supports("reasoning")) {
+            if (!"none".equals(effort)) {
+                notes.add("reasoning request dropped: " + model.id() + " is not a reasoning model");
+            }
+            return;
+        }
+        if ("none".equals(effort) && reasoningModel) {
+            effort = "minimal"; // the lowest level every OpenAI reasoning model accepts
+        }
+        String openAi = ReasoningEfforts.openAiEffort(effort);
+        body.put("reasoning_effort", openAi);
+        if (request.getProtocol() != ClientProtocol.OPENAI_CHAT || !openAi.equals(request.getReasoning().getEffort())) {
+            notes.add("reasoning request mapped to reasoning_effort=" + openAi);
+        }
+    }
+
+    private static void applyQuirks(ObjectNode body, HostQuirks quirks, CatalogModel model, List<String> notes) {
+        for (String field : quirks.unsupported()) {
+            if (body.has(field)) {
+                body.remove(field);
+                notes.add(field + " dropped: " + model.provider() + " does not accept it");
+            }
+        }
+        for (Map.Entry<String, String> rename : quirks.renamed().entrySet()) {
+            if (body.has(rename.getKey())) {
+                body.set(rename.getValue(), body.remove(rename.getKey()));
+            }
+        }
+        if (!quirks.maxCompletionTokens() && body.has("max_completion_tokens")) {
+            body.set("max_tokens", body.remove("max_completion_tokens"));
+        }
     }
 
     /**

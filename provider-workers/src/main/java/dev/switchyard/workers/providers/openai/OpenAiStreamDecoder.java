@@ -55,6 +55,7 @@ public final class OpenAiStreamDecoder implements StreamDecoder {
         String reasoning = null;
         List<ToolCallDelta> toolCalls = new ArrayList<>();
         String finishReason = null;
+        String logprobs = null;
         JsonNode choices = chunk.path("choices");
         if (choices.isArray() && !choices.isEmpty()) {
             JsonNode choice = choices.get(0);
@@ -72,6 +73,10 @@ public final class OpenAiStreamDecoder implements StreamDecoder {
                 toolCalls.add(new ToolCallDelta(call.path("index").asInt(toolCalls.size()), Json.text(call, "id"),
                         Json.text(function, "name"), Json.text(function, "arguments")));
             }
+            JsonNode tokenLogprobs = choice.path("logprobs").path("content");
+            if (tokenLogprobs.isArray() && !tokenLogprobs.isEmpty()) {
+                logprobs = Json.write(tokenLogprobs);
+            }
             finishReason = Json.text(choice, "finish_reason");
             if (finishReason != null) {
                 finishSeen = true;
@@ -81,7 +86,7 @@ public final class OpenAiStreamDecoder implements StreamDecoder {
             }
         }
         Usage usage = chunk.hasNonNull("usage") && chunk.get("usage").isObject() ? usage(chunk.get("usage")) : null;
-        Delta out = new Delta(text, reasoning, toolCalls, finishReason, usage, newModel);
+        Delta out = new Delta(text, reasoning, toolCalls, finishReason, usage, newModel, null, logprobs);
         if (out.hasContent() || finishReason != null || usage != null || newModel != null) {
             listener.onDelta(out);
         }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchyard.core.catalog.CatalogModel;
 import dev.switchyard.core.catalog.ModelCatalog;
 import dev.switchyard.events.ClientProtocol;
+import dev.switchyard.events.ReasoningConfig;
+import dev.switchyard.workers.providers.translate.UnsupportedRequestException;
 import dev.switchyard.workers.Json;
 import dev.switchyard.workers.TestRequests;
 import dev.switchyard.workers.providers.CallSpec;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class AnthropicRequestBuilderTest {
     private static final ModelCatalog CATALOG = ModelCatalog.builtIn();
@@ -153,5 +156,131 @@ class AnthropicRequestBuilderTest {
 
     private static JsonNode build(dev.switchyard.events.ChatRequest request, List<String> notes) {
         return AnthropicRequestBuilder.build(request, HAIKU, notes);
+    }
+
+    // ---- the internal format's extensions and other protocols' requests ----
+
+    private static final CatalogModel SONNET = CATALOG.find("anthropic/claude-sonnet-4-5").orElseThrow();
+
+    @Test
+    void cacheControlThinkingBlocksAndToolResultsSurviveTheRoundTrip() {
+        List<String> notes = new ArrayList<>();
+        JsonNode body = AnthropicRequestBuilder.build(TestRequests.chat("""
+                [
+                  {"role": "system", "content": [{"type": "text", "text": "Cached rules", "cache_control": {"type": "ephemeral"}}]},
+                  {"role": "user", "content": [{"type": "text", "text": "Read it", "cache_control": {"type": "ephemeral"}},
+                                               {"type": "file", "file": {"file_data": "data:application/pdf;base64,JVBE", "filename": "spec.pdf"}}]},
+                  {"role": "assistant", "content": null,
+                   "thinking_blocks": [{"type": "thinking", "thinking": "plan", "signature": "sig-1"},
+                                       {"type": "thinking", "thinking": "unsigned", "signature": ""},
+                                       {"type": "reasoning", "encrypted_content": "gAAA"}],
+                   "tool_calls": [{"id": "toolu_1", "type": "function", "function": {"name": "read", "arguments": "{\\"p\\":1}"}}]},
+                  {"role": "tool", "tool_call_id": "toolu_1", "is_error": true,
+                   "content": [{"type": "text", "text": "denied"}, {"type": "image_url", "image_url": {"url": "data:image/png;base64,AAA"}}]}
+                ]""").setProtocol(ClientProtocol.ANTHROPIC_MESSAGES).build(), SONNET, notes);
+
+        assertThat(body.at("/system/0/cache_control/type").asText()).isEqualTo("ephemeral");
+        assertThat(body.at("/messages/0/content/0/cache_control/type").asText()).isEqualTo("ephemeral");
+        assertThat(body.at("/messages/0/content/1/type").asText()).isEqualTo("document");
+        assertThat(body.at("/messages/0/content/1/title").asText()).isEqualTo("spec.pdf");
+        JsonNode assistant = body.at("/messages/1/content");
+        assertThat(assistant).hasSize(2); // the signed thinking block and the tool_use; unsigned and OpenAI reasoning are dropped
+        assertThat(assistant.at("/0/signature").asText()).isEqualTo("sig-1");
+        assertThat(assistant.at("/1/type").asText()).isEqualTo("tool_use");
+        JsonNode result = body.at("/messages/2/content/0");
+        assertThat(result.get("is_error").asBoolean()).isTrue();
+        assertThat(result.at("/content/1/type").asText()).isEqualTo("image");
+    }
+
+    @Test
+    void anOpenAiClientsReasoningEffortBecomesAThinkingBudgetBelowMaxTokens() {
+        List<String> notes = new ArrayList<>();
+        JsonNode body = AnthropicRequestBuilder.build(TestRequests.hello()
+                .setReasoning(ReasoningConfig.newBuilder().setEffort("high").build()).setMaxTokens(10000).setTemperature(0.3)
+                .setExtraJson("{\"reasoning_effort\":\"high\",\"logprobs\":true}").build(), SONNET, notes);
+
+        assertThat(body.at("/thinking/type").asText()).isEqualTo("enabled");
+        assertThat(body.at("/thinking/budget_tokens").asInt()).isEqualTo(5000); // high is 16384, kept below max_tokens
+        assertThat(body.has("temperature")).isFalse(); // thinking runs at the default temperature
+        assertThat(body.has("logprobs")).isFalse();
+        assertThat(String.join("\n", notes)).contains("budget_tokens=5000").contains("temperature").contains("logprobs")
+                .doesNotContain("reasoning_effort");
+    }
+
+    @Test
+    void thinkingIsLeftOffWhereAnthropicWouldRefuseIt() {
+        List<String> forced = new ArrayList<>();
+        JsonNode body = AnthropicRequestBuilder.build(TestRequests.hello()
+                .setReasoning(ReasoningConfig.newBuilder().setEffort("low").build())
+                .setToolsJson("[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]").setToolChoiceJson("\"required\"")
+                .build(), SONNET, forced);
+        assertThat(body.has("thinking")).isFalse();
+        assertThat(String.join("\n", forced)).contains("tool choice is forced");
+
+        List<String> history = new ArrayList<>();
+        body = AnthropicRequestBuilder.build(TestRequests.chat("""
+                [{"role": "user", "content": "go"},
+                 {"role": "assistant", "content": null, "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]},
+                 {"role": "tool", "tool_call_id": "c1", "content": "ok"}]""")
+                .setReasoning(ReasoningConfig.newBuilder().setEffort("low").build()).build(), SONNET, history);
+        assertThat(body.has("thinking")).isFalse();
+        assertThat(String.join("\n", history)).contains("no thinking block to continue");
+    }
+
+    @Test
+    void responseFormatsBecomeStructuredOutputOrAClearRefusal() {
+        JsonNode body = AnthropicRequestBuilder.build(TestRequests.hello()
+                .setResponseFormatJson("{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"a\",\"schema\":{\"type\":\"object\"}}}")
+                .build(), SONNET, new ArrayList<>());
+        assertThat(body.at("/output_config/format/type").asText()).isEqualTo("json_schema");
+        assertThat(body.at("/output_config/format/schema/type").asText()).isEqualTo("object");
+
+        assertThatThrownBy(() -> AnthropicRequestBuilder.build(TestRequests.hello().setResponseFormatJson("{\"type\":\"json_object\"}").build(),
+                SONNET, new ArrayList<>())).isInstanceOf(UnsupportedRequestException.class).hasMessageContaining("json_object");
+    }
+
+    @Test
+    void toolsOfOtherProtocolsAreDroppedWithANoteAndCustomToolsTakeOneInputString() {
+        List<String> notes = new ArrayList<>();
+        JsonNode body = AnthropicRequestBuilder.build(TestRequests.hello().setProtocol(ClientProtocol.OPENAI_RESPONSES)
+                .setToolsJson("""
+                        [{"type": "function", "function": {"name": "shell", "parameters": {"type": "object"}}},
+                         {"type": "custom", "custom": {"name": "apply_patch", "description": "Patch files"}},
+                         {"type": "web_search"}, {"type": "namespace", "name": "mcp__gh", "tools": []}]""")
+                .build(), SONNET, notes);
+
+        assertThat(body.get("tools")).hasSize(2);
+        assertThat(body.at("/tools/1/input_schema/required/0").asText()).isEqualTo("input");
+        assertThat(String.join("\n", notes)).contains("'web_search' (type web_search) dropped").contains("'mcp__gh' (type namespace) dropped");
+    }
+
+    @Test
+    void anAnthropicClientsOwnToolsFieldsAndBlocksPassVerbatim() {
+        JsonNode body = AnthropicRequestBuilder.build(TestRequests.chat("""
+                [{"role": "user", "content": [{"type": "search_result", "source": "s", "title": "t", "content": []}]}]""")
+                .setProtocol(ClientProtocol.ANTHROPIC_MESSAGES)
+                .setToolsJson("""
+                        [{"type": "function", "function": {"name": "Bash", "parameters": {"type": "object"}},
+                          "cache_control": {"type": "ephemeral"}, "anthropic": {"defer_loading": true}},
+                         {"type": "web_search_20250305", "name": "web_search", "max_uses": 3}]""")
+                .setExtraJson("{\"thinking\":{\"type\":\"adaptive\"},\"context_management\":{\"edits\":[]},\"output_config\":{\"effort\":\"high\"}}")
+                .build(), SONNET, new ArrayList<>());
+
+        assertThat(body.at("/tools/0/defer_loading").asBoolean()).isTrue();
+        assertThat(body.at("/tools/0/cache_control/type").asText()).isEqualTo("ephemeral");
+        assertThat(body.at("/tools/1/max_uses").asInt()).isEqualTo(3);
+        assertThat(body.at("/messages/0/content/0/type").asText()).isEqualTo("search_result");
+        assertThat(body.at("/thinking/type").asText()).isEqualTo("adaptive");
+        assertThat(body.has("context_management")).isTrue();
+        assertThat(body.at("/output_config/effort").asText()).isEqualTo("high");
+    }
+
+    @Test
+    void imagesToAModelWithoutVisionAreAClearRefusal() {
+        CatalogModel textOnly = new CatalogModel("acme/text", "acme", "text", dev.switchyard.core.catalog.ApiKind.ANTHROPIC_MESSAGES,
+                null, null, java.util.Set.of("tools"), null, List.of());
+        assertThatThrownBy(() -> AnthropicRequestBuilder.build(TestRequests.chat(
+                "[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"https://x/a.png\"}}]}]").build(),
+                textOnly, new ArrayList<>())).isInstanceOf(UnsupportedRequestException.class).hasMessageContaining("images");
     }
 }

@@ -31,6 +31,8 @@ class AnthropicStreamDecoderTest {
 
         assertThat(out.completed).isTrue();
         assertThat(out.reasoning()).isEqualTo("The user wants the weather.");
+        assertThat(out.deltas.stream().map(dev.switchyard.workers.providers.Delta::reasoningSignature).filter(s -> s != null))
+                .containsExactly("EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds");
         assertThat(out.text()).isEqualTo("Okay, let's check the weather for San Francisco, CA:");
         ToolCallDelta first = out.toolCalls().get(0);
         assertThat(first.getIndex()).isZero(); // the first tool block, though it is content block 2

@@ -104,4 +104,67 @@ class OpenAiRequestBuilderTest {
         CATALOG.find("openai/o3").ifPresent(m -> assertThat(OpenAiRequestBuilder.isReasoningModel(m)).isTrue());
         CATALOG.find("openai/gpt-4o-mini").ifPresent(m -> assertThat(OpenAiRequestBuilder.isReasoningModel(m)).isFalse());
     }
+
+    // ---- other protocols, host quirks ----
+
+    @Test
+    void anAnthropicClientsRequestIsCleanedForAStrictChatHost() {
+        List<String> notes = new ArrayList<>();
+        JsonNode body = OpenAiRequestBuilder.build(TestRequests.chat("""
+                        [{"role": "system", "content": [{"type": "text", "text": "Rules", "cache_control": {"type": "ephemeral"}}]},
+                         {"role": "user", "content": "Patch it"}]""")
+                        .setProtocol(ClientProtocol.ANTHROPIC_MESSAGES)
+                        .setReasoning(dev.switchyard.events.ReasoningConfig.newBuilder().setMode("enabled").setBudgetTokens(4000).build())
+                        .setToolsJson("""
+                                [{"type": "function", "function": {"name": "Bash", "parameters": {"type": "object"}}, "anthropic": {"defer_loading": true}},
+                                 {"type": "custom", "custom": {"name": "apply_patch"}},
+                                 {"type": "bash_20250124", "name": "bash"}]""")
+                        .setToolChoiceJson("{\"type\":\"function\",\"function\":{\"name\":\"bash\"}}")
+                        .setExtraJson("{\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":4000},\"top_k\":5,\"context_management\":{}}")
+                        .setStop(List.of("a", "b", "c", "d", "e"))
+                        .build(),
+                CATALOG.find("openai/gpt-5.2").orElseThrow(), notes);
+
+        assertThat(body.toString()).doesNotContain("cache_control").doesNotContain("defer_loading").doesNotContain("top_k");
+        assertThat(body.at("/messages/0/content").asText()).isEqualTo("Rules");
+        assertThat(body.get("tools")).hasSize(2);
+        assertThat(body.at("/tools/1/function/name").asText()).isEqualTo("apply_patch");
+        assertThat(body.at("/tools/1/function/parameters/properties/input/type").asText()).isEqualTo("string");
+        assertThat(body.has("tool_choice")).isFalse(); // it named the dropped built-in tool
+        assertThat(body.get("reasoning_effort").asText()).isEqualTo("low");
+        assertThat(body.get("stop")).hasSize(4);
+        assertThat(String.join("\n", notes)).contains("bash_20250124").contains("top_k, context_management").contains("stop sequences")
+                .contains("reasoning_effort=low").contains("custom tool 'apply_patch'");
+    }
+
+    @Test
+    void mistralGetsItsOwnParameterNames() {
+        List<String> notes = new ArrayList<>();
+        JsonNode body = OpenAiRequestBuilder.build(TestRequests.hello().setSeed(9L).setMaxTokens(50)
+                        .setExtraJson("{\"store\":false,\"prompt_cache_key\":\"k\"}").build(),
+                CATALOG.find("mistral/mistral-large-latest").orElseThrow(), notes);
+
+        assertThat(body.get("random_seed").asLong()).isEqualTo(9L);
+        assertThat(body.has("seed")).isFalse();
+        assertThat(body.has("stream_options")).isFalse();
+        assertThat(body.has("store")).isFalse();
+        assertThat(body.has("prompt_cache_key")).isFalse();
+        assertThat(body.get("max_tokens").asInt()).isEqualTo(50);
+        assertThat(String.join("\n", notes)).contains("store dropped").contains("prompt_cache_key dropped");
+    }
+
+    @Test
+    void aResponsesClientsSharedFieldsAndVerbosityCarryOver() {
+        List<String> notes = new ArrayList<>();
+        JsonNode body = OpenAiRequestBuilder.build(TestRequests.hello().setProtocol(ClientProtocol.OPENAI_RESPONSES)
+                        .setUserId("{\"device_id\":\"" + "x".repeat(80) + "\"}")
+                        .setExtraJson("{\"prompt_cache_key\":\"k\",\"text\":{\"verbosity\":\"low\"},\"include\":[\"reasoning.encrypted_content\"],\"truncation\":\"auto\"}")
+                        .build(),
+                CATALOG.find("openai/gpt-5.2").orElseThrow(), notes);
+
+        assertThat(body.get("prompt_cache_key").asText()).isEqualTo("k");
+        assertThat(body.get("verbosity").asText()).isEqualTo("low");
+        assertThat(body.get("user").asText()).hasSize(64);
+        assertThat(String.join("\n", notes)).contains("truncation").doesNotContain("include");
+    }
 }

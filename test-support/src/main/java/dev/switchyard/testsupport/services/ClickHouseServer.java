@@ -32,7 +32,8 @@ import java.util.stream.Stream;
  * String url = ch.httpUrl();                          // http://127.0.0.1:<port>
  * }</pre>
  *
- * (Written in metrics-streams' tests for now; meant to live in test-support.)
+ * <p>Used by the tests of metrics-streams and ingress, and by {@code ./switchyard up} (with a data directory under
+ * its data folder, kept across restarts).
  */
 public final class ClickHouseServer implements AutoCloseable {
     /** The one command that installs the server on Debian/Ubuntu. */

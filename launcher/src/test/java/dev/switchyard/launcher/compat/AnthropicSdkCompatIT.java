@@ -1,0 +1,262 @@
+package dev.switchyard.launcher.compat;
+
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import com.anthropic.core.JsonValue;
+import com.anthropic.core.http.StreamResponse;
+import com.anthropic.errors.BadRequestException;
+import com.anthropic.errors.NotFoundException;
+import com.anthropic.helpers.MessageAccumulator;
+import com.anthropic.models.messages.CacheControlEphemeral;
+import com.anthropic.models.messages.ContentBlock;
+import com.anthropic.models.messages.ContentBlockParam;
+import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageCountTokensParams;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.Metadata;
+import com.anthropic.models.messages.RawMessageStreamEvent;
+import com.anthropic.models.messages.StopReason;
+import com.anthropic.models.messages.TextBlockParam;
+import com.anthropic.models.messages.Tool;
+import com.anthropic.models.messages.ToolChoiceAny;
+import com.anthropic.models.messages.ToolResultBlockParam;
+import com.anthropic.models.messages.ToolUseBlock;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchyard.events.Completion;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The official Anthropic Java SDK, unchanged apart from base URL and key, against the whole pipeline: plain,
+ * streaming, a tool call round trip (with extended thinking and its signature), structured output and token counting,
+ * served by Anthropic models and by OpenAI models, with usage and stop reasons mapped; and refusals in Anthropic's
+ * error shape.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class AnthropicSdkCompatIT {
+    private static CompatStack stack;
+    private static AnthropicClient client;
+
+    @BeforeAll
+    static void start() {
+        stack = CompatStack.get();
+        client = AnthropicOkHttpClient.builder().baseUrl(stack.baseUrl).apiKey("sk-ant-test-not-a-real-key").maxRetries(0).build();
+    }
+
+    @BeforeEach
+    void resetMock() {
+        stack.mock.reset();
+        stack.mock.clearRequests();
+    }
+
+    // ---- Anthropic models ----
+
+    @Test
+    void plainMessageWithCachedSystemBlocks() {
+        Message message = client.messages().create(MessageCreateParams.builder().model("claude-sonnet-4-5").maxTokens(512)
+                .systemOfTextBlockParams(List.of(TextBlockParam.builder().text("You are terse.")
+                        .cacheControl(CacheControlEphemeral.builder().build()).build()))
+                .metadata(Metadata.builder().userId("user-42").build())
+                .addUserMessage("Hello Claude").build());
+
+        assertThat(message.content().get(0).asText().text()).startsWith("Hello from claude-sonnet-4-5.");
+        assertThat(message.stopReason()).hasValue(StopReason.END_TURN);
+        assertThat(message.usage().inputTokens()).isPositive();
+        assertThat(message.usage().outputTokens()).isPositive();
+        JsonNode upstream = stack.upstream("claude-sonnet-4-5", 1).get(0).body();
+        assertThat(upstream.at("/system/0/cache_control/type").asText()).isEqualTo("ephemeral");
+        assertThat(upstream.at("/metadata/user_id").asText()).isEqualTo("user-42");
+        assertThat(upstream.get("max_tokens").asInt()).isEqualTo(512);
+    }
+
+    @Test
+    void streamingMessageAccumulatesLikeFromAnthropic() {
+        Message message = stream(MessageCreateParams.builder().model("anthropic/claude-haiku-4-5").maxTokens(256)
+                .addUserMessage("Stream please").build());
+
+        assertThat(message.content().get(0).asText().text()).startsWith("Hello from claude-haiku-4-5.");
+        assertThat(message.stopReason()).hasValue(StopReason.END_TURN);
+        assertThat(message.usage().outputTokens()).isPositive();
+    }
+
+    @Test
+    void toolCallRoundTripWithThinkingSendsTheSignedThinkingBack() {
+        MessageCreateParams.Builder params = MessageCreateParams.builder().model("claude-sonnet-4-5").maxTokens(4096)
+                .enabledThinking(2048).addTool(weatherTool()).addUserMessage("Weather in Lima? [[mock:tool]]");
+        Message first = stream(params.build());
+
+        assertThat(first.stopReason()).hasValue(StopReason.TOOL_USE);
+        assertThat(first.content().get(0).isThinking()).isTrue();
+        assertThat(first.content().get(0).asThinking().signature()).startsWith("mocksig_");
+        ToolUseBlock use = first.content().stream().filter(ContentBlock::isToolUse).map(ContentBlock::asToolUse).findFirst().orElseThrow();
+        assertThat(use.name()).isEqualTo("get_weather");
+
+        Message second = client.messages().create(params.addMessage(first)
+                .addUserMessageOfBlockParams(List.of(ContentBlockParam.ofToolResult(ToolResultBlockParam.builder()
+                        .toolUseId(use.id()).content("warm and dry").build())))
+                .build());
+        assertThat(second.content().stream().filter(ContentBlock::isText).findFirst().orElseThrow().asText().text())
+                .startsWith("Tool said: warm and dry");
+        JsonNode resent = stack.upstream("claude-sonnet-4-5", 2).get(1).body();
+        assertThat(resent.at("/messages/1/content/0/signature").asText()).isEqualTo(first.content().get(0).asThinking().signature());
+    }
+
+    @Test
+    void countTokensUsesTheProvidersCounterForAnthropicModelsAndSaysWhenItEstimates() {
+        long counted = client.messages().countTokens(MessageCountTokensParams.builder().model("claude-sonnet-4-5")
+                .addUserMessage("How many tokens is this sentence?").build()).inputTokens();
+        assertThat(counted).isPositive();
+        assertThat(stack.mock.requests().get(stack.mock.requests().size() - 1).path()).isEqualTo("/v1/messages/count_tokens");
+
+        String body = "{\"model\":\"gpt-4.1\",\"messages\":[{\"role\":\"user\",\"content\":\"How many tokens is this?\"}]}";
+        HttpResponse<String> estimated = stack.post("/v1/messages/count_tokens", body, Map.of("anthropic-version", "2023-06-01"));
+        assertThat(estimated.statusCode()).isEqualTo(200);
+        assertThat(estimated.headers().firstValue("x-switchyard-token-count")).hasValue("estimate");
+        assertThat(CompatStack.json(estimated.body()).get("input_tokens").asLong()).isPositive();
+        HttpResponse<String> exact = stack.post("/v1/messages/count_tokens", body.replace("gpt-4.1", "claude-haiku-4-5"),
+                Map.of("anthropic-version", "2023-06-01"));
+        assertThat(exact.headers().firstValue("x-switchyard-token-count")).hasValue("provider");
+        Completion completion = stack.completion(exact.headers().firstValue("x-switchyard-request-id").orElseThrow());
+        assertThat(completion.getCostUsd()).isZero(); // counting is free
+    }
+
+    // ---- OpenAI models ----
+
+    @Test
+    void anAnthropicClientGetsAnOpenAiModelsAnswerWithUsageAndStopReasonMapped() {
+        Message message = client.messages().create(MessageCreateParams.builder().model("gpt-4.1").maxTokens(300)
+                .system("Be brief.").addUserMessage("Hi GPT").temperature(0.2).stopSequences(List.of("STOP")).build());
+
+        assertThat(message.model().asString()).isEqualTo("gpt-4.1");
+        assertThat(message.content().get(0).asText().text()).startsWith("Hello from gpt-4.1.");
+        assertThat(message.stopReason()).hasValue(StopReason.END_TURN);
+        assertThat(message.usage().inputTokens()).isPositive();
+        JsonNode upstream = stack.upstream("gpt-4.1", 1).get(0).body();
+        assertThat(upstream.at("/messages/0/role").asText()).isEqualTo("system");
+        assertThat(upstream.get("max_tokens").asInt()).isEqualTo(300);
+        assertThat(upstream.at("/stop/0").asText()).isEqualTo("STOP");
+
+        Message cut = client.messages().create(MessageCreateParams.builder().model("gpt-4.1").maxTokens(3)
+                .addUserMessage("Say a lot").build());
+        assertThat(cut.stopReason()).hasValue(StopReason.MAX_TOKENS);
+    }
+
+    @Test
+    void aStreamedToolCallRoundTripOnAnOpenAiModel() {
+        MessageCreateParams.Builder params = MessageCreateParams.builder().model("gpt-5.2").maxTokens(1024)
+                .addTool(weatherTool()).toolChoice(ToolChoiceAny.builder().build()).addUserMessage("Weather in Cairo?");
+        Message first = stream(params.build());
+
+        assertThat(first.stopReason()).hasValue(StopReason.TOOL_USE);
+        ToolUseBlock use = first.content().stream().filter(ContentBlock::isToolUse).map(ContentBlock::asToolUse).findFirst().orElseThrow();
+        assertThat(use.name()).isEqualTo("get_weather");
+        assertThat(use.id()).startsWith("call_");
+        assertThat(use._input().toString()).contains("Weather in Cairo?");
+        JsonNode upstream = stack.upstream("gpt-5.2", 1).get(0).body();
+        assertThat(upstream.get("tool_choice").asText()).isEqualTo("required");
+        assertThat(upstream.at("/tools/0/function/parameters/properties/city/type").asText()).isEqualTo("string");
+        assertThat(upstream.get("max_completion_tokens").asInt()).isEqualTo(1024);
+
+        Message second = stream(params.toolChoice(com.anthropic.models.messages.ToolChoiceAuto.builder().build()).addMessage(first)
+                .addUserMessageOfBlockParams(List.of(ContentBlockParam.ofToolResult(ToolResultBlockParam.builder()
+                        .toolUseId(use.id()).content("hot").build())))
+                .build());
+        assertThat(second.content().get(0).asText().text()).startsWith("Tool said: hot");
+        assertThat(second.stopReason()).hasValue(StopReason.END_TURN);
+        assertThat(second.usage().outputTokens()).isPositive();
+        JsonNode resent = stack.upstream("gpt-5.2", 2).get(1).body().get("messages");
+        assertThat(resent.at("/1/tool_calls/0/id").asText()).isEqualTo(use.id());
+        assertThat(resent.at("/2/role").asText()).isEqualTo("tool");
+    }
+
+    @Test
+    void structuredOutputOnAnOpenAiModelBecomesItsJsonSchemaResponseFormat() {
+        Message message = client.messages().create(MessageCreateParams.builder().model("gpt-4.1").maxTokens(300)
+                .addUserMessage("Structured answer please")
+                .putAdditionalBodyProperty("output_config", JsonValue.from(Map.of("format",
+                        Map.of("type", "json_schema", "schema", Map.of("type", "object", "properties", Map.of("answer", Map.of("type", "string")))))))
+                .build());
+
+        assertThat(CompatStack.json(message.content().get(0).asText().text()).get("answer").asText()).isEqualTo("Hello from gpt-4.1.");
+        assertThat(stack.upstream("gpt-4.1", 1).get(0).body().at("/response_format/type").asText()).isEqualTo("json_schema");
+    }
+
+    @Test
+    void theModelListIsAnthropicsShapeForAnthropicsSdk() {
+        List<String> ids = new ArrayList<>();
+        client.models().list().autoPager().forEach(model -> ids.add(model.id()));
+        assertThat(ids).contains("anthropic/claude-sonnet-4-5", "openai/gpt-5.2", "router/coding");
+        assertThat(client.models().retrieve("anthropic/claude-haiku-4-5").displayName()).isEqualTo("anthropic/claude-haiku-4-5");
+    }
+
+    // ---- refusals ----
+
+    @Test
+    void badInputIsRefusedInAnthropicsErrorShape() {
+        HttpResponse<String> noMaxTokens = stack.post("/v1/messages",
+                "{\"model\":\"claude-sonnet-4-5\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", Map.of("anthropic-version", "2023-06-01"));
+        assertThat(noMaxTokens.statusCode()).isEqualTo(400);
+        JsonNode error = CompatStack.json(noMaxTokens.body());
+        assertThat(error.get("type").asText()).isEqualTo("error");
+        assertThat(error.at("/error/type").asText()).isEqualTo("invalid_request_error");
+        assertThat(error.at("/error/message").asText()).isEqualTo("max_tokens: Field required");
+
+        assertThatThrownBy(() -> client.messages().create(MessageCreateParams.builder().model("claude-sonnet-4-5").maxTokens(100)
+                .addUserMessageOfBlockParams(List.of(ContentBlockParam.ofToolResult(ToolResultBlockParam.builder()
+                        .toolUseId("toolu_nowhere").content("orphan").build()))).build()))
+                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.getMessage()).contains("tool_use_id"));
+        assertThatThrownBy(() -> client.messages().create(MessageCreateParams.builder().model("claude-nonexistent-9").maxTokens(100)
+                .addUserMessage("hi").build()))
+                .isInstanceOf(NotFoundException.class);
+        HttpResponse<String> empty = stack.post("/v1/messages",
+                "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":10,\"messages\":[]}", Map.of("anthropic-version", "2023-06-01"));
+        assertThat(empty.statusCode()).isEqualTo(400);
+        assertThat(CompatStack.json(empty.body()).at("/error/type").asText()).isEqualTo("invalid_request_error");
+    }
+
+    @Test
+    void consecutiveUserTurnsAreMergedAsAnthropicDoes() {
+        Message message = client.messages().create(MessageCreateParams.builder().model("claude-haiku-4-5").maxTokens(100)
+                .addUserMessage("First part.").addUserMessage("Second part.").build());
+
+        assertThat(message.content().get(0).asText().text()).startsWith("Hello from claude-haiku-4-5.");
+        JsonNode messages = stack.upstream("claude-haiku-4-5", 1).get(0).body().get("messages");
+        assertThat(messages).hasSize(1);
+        assertThat(messages.at("/0/content")).hasSize(2);
+    }
+
+    // ---- helpers ----
+
+    private static Message stream(MessageCreateParams params) {
+        MessageAccumulator accumulator = MessageAccumulator.create();
+        List<RawMessageStreamEvent> events = new ArrayList<>();
+        try (StreamResponse<RawMessageStreamEvent> stream = client.messages().createStreaming(params)) {
+            stream.stream().forEach(event -> {
+                events.add(event);
+                accumulator.accumulate(event);
+            });
+        }
+        assertThat(events.get(0).isMessageStart()).isTrue();
+        assertThat(events.get(events.size() - 1).isMessageStop()).isTrue();
+        return accumulator.message();
+    }
+
+    private static Tool weatherTool() {
+        return Tool.builder().name("get_weather").description("Current weather of a city")
+                .inputSchema(Tool.InputSchema.builder()
+                        .properties(JsonValue.from(Map.of("city", Map.of("type", "string"))))
+                        .addRequired("city").build())
+                .build();
+    }
+}

@@ -1,0 +1,11 @@
+package dev.switchyard.workers.providers.translate;
+
+/**
+ * The request asks for something the target model cannot do and that would change the answer's content or format
+ * (tools for a model without tool calling, images for a text-only model, ...): the client gets a 400 with this message.
+ */
+public final class UnsupportedRequestException extends IllegalArgumentException {
+    public UnsupportedRequestException(String message) {
+        super(message);
+    }
+}

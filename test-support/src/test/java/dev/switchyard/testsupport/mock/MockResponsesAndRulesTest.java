@@ -1,0 +1,176 @@
+package dev.switchyard.testsupport.mock;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The OpenAI Responses endpoint, Anthropic's count_tokens and extended thinking, and the provider rules that break
+ * routers in production (chat-shaped tools sent to the Responses API, thinking without its signature, JSON mode without
+ * the word "json", routers' internal fields leaking to OpenAI).
+ */
+class MockResponsesAndRulesTest {
+    static MockLlmProvider mock;
+
+    @BeforeAll
+    static void start() {
+        mock = MockLlmProvider.builder().defaultBehaviour(MockBehaviour.ofChunks(4)).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        mock.close();
+    }
+
+    private static String responses() {
+        return mock.openAiBaseUrl() + "/responses";
+    }
+
+    private static String messages() {
+        return mock.anthropicBaseUrl() + "/v1/messages";
+    }
+
+    private static String chat() {
+        return mock.openAiBaseUrl() + "/chat/completions";
+    }
+
+    // ---- Responses API ----
+
+    @Test
+    void responsesStreamIsTheDocumentedSequenceWithSequenceNumbers() {
+        Http.Stream2 s = Http.stream(responses(), "{\"model\":\"gpt-5.2-codex\",\"input\":\"Hi\",\"stream\":true,"
+                + "\"reasoning\":{\"effort\":\"low\",\"summary\":\"auto\"},\"include\":[\"reasoning.encrypted_content\"]}");
+
+        assertThat(s.status()).isEqualTo(200);
+        List<Http.Event> ev = s.events();
+        assertThat(ev).extracting(Http.Event::event).containsExactly("response.created", "response.in_progress",
+                "response.output_item.added", "response.reasoning_summary_part.added", "response.reasoning_summary_text.delta",
+                "response.reasoning_summary_text.done", "response.reasoning_summary_part.done", "response.output_item.done",
+                "response.output_item.added", "response.content_part.added", "response.output_text.delta",
+                "response.output_text.delta", "response.output_text.delta", "response.output_text.delta",
+                "response.output_text.done", "response.content_part.done", "response.output_item.done", "response.completed");
+        for (int i = 0; i < ev.size(); i++) {
+            assertThat(ev.get(i).json().path("type").asText()).isEqualTo(ev.get(i).event());
+            assertThat(ev.get(i).json().path("sequence_number").asInt()).isEqualTo(i);
+        }
+        assertThat(ev.get(7).json().at("/item/encrypted_content").asText()).startsWith(ResponsesProtocol.ENCRYPTED_PREFIX);
+        JsonNode done = ev.get(ev.size() - 1).json().path("response");
+        assertThat(done.path("status").asText()).isEqualTo("completed");
+        assertThat(done.at("/usage/output_tokens").asInt()).isEqualTo(4);
+        assertThat(done.path("output")).hasSize(2);
+    }
+
+    @Test
+    void responsesFunctionAndCustomToolCallsAndTheirOutputs() {
+        HttpResponse<String> call = Http.post(responses(), "{\"model\":\"gpt-5.2-codex\",\"input\":\"ls please\",\"tool_choice\":\"required\","
+                + "\"tools\":[{\"type\":\"custom\",\"name\":\"apply_patch\"},{\"type\":\"function\",\"name\":\"shell\",\"parameters\":{}}]}");
+        assertThat(call.statusCode()).isEqualTo(200);
+        JsonNode item = Http.json(call.body()).at("/output/0");
+        assertThat(item.path("type").asText()).isEqualTo("custom_tool_call");
+        assertThat(item.path("input").asText()).isEqualTo("ls please");
+
+        HttpResponse<String> answer = Http.post(responses(), "{\"model\":\"gpt-5.2-codex\",\"input\":["
+                + "{\"role\":\"user\",\"content\":\"ls\"},"
+                + "{\"type\":\"function_call\",\"call_id\":\"call_1\",\"name\":\"shell\",\"arguments\":\"{}\"},"
+                + "{\"type\":\"function_call_output\",\"call_id\":\"call_1\",\"output\":\"a.txt b.txt\"}]}");
+        assertThat(Http.json(answer.body()).at("/output/0/content/0/text").asText()).startsWith("Tool said: a.txt b.txt");
+    }
+
+    @Test
+    void responsesRefusesWhatRoutersGetWrong() {
+        assertRefused(Http.post(responses(), "{\"model\":\"gpt-5.2\",\"input\":\"x\",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]}"),
+                "tools[0].name");
+        assertRefused(Http.post(responses(), "{\"model\":\"gpt-5.2\",\"input\":\"x\",\"max_tokens\":5}"), "max_tokens");
+        assertRefused(Http.post(responses(), "{\"model\":\"gpt-5.2\",\"input\":[{\"type\":\"function_call_output\",\"call_id\":\"c\",\"output\":\"o\"}]}"),
+                "No tool call found");
+        assertRefused(Http.post(responses(), "{\"model\":\"gpt-5.2\",\"input\":[{\"type\":\"reasoning\",\"id\":\"rs_1\",\"summary\":[],"
+                + "\"encrypted_content\":\"anthropic-signature\"},{\"role\":\"user\",\"content\":\"x\"}]}"), "could not be verified");
+        assertRefused(Http.post(responses(), "{\"model\":\"gpt-5.2\",\"input\":\"x\",\"temperature\":0.2}"), "temperature");
+        assertRefused(Http.post(responses(), "{\"model\":\"gpt-4.1\",\"input\":\"x\",\"reasoning\":{\"effort\":\"low\"}}"), "reasoning.effort");
+    }
+
+    // ---- Anthropic count_tokens and thinking ----
+
+    @Test
+    void countTokensAnswersWithTheInputTokensAndRefusesGenerationFields() {
+        HttpResponse<String> r = Http.post(messages() + "/count_tokens",
+                "{\"model\":\"claude-sonnet-4-5\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(400) + "\"}]}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(Http.json(r.body()).path("input_tokens").asInt()).isEqualTo(100);
+        assertRefused(Http.post(messages() + "/count_tokens",
+                "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"), "max_tokens");
+        assertThat(mock.lastRequest().path()).isEqualTo("/v1/messages/count_tokens");
+    }
+
+    @Test
+    void thinkingStartsTheAnswerWithASignedBlockThatMustComeBackUnchanged() {
+        Http.Stream2 s = Http.stream(messages(), "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":4096,\"stream\":true,"
+                + "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024},\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+        assertThat(s.events()).extracting(Http.Event::event).startsWith("message_start", "content_block_start", "content_block_delta",
+                "content_block_delta", "content_block_stop", "content_block_start");
+        String signature = s.events().get(3).json().at("/delta/signature").asText();
+        assertThat(signature).startsWith(AnthropicProtocol.SIGNATURE_PREFIX);
+        assertThat(s.events().get(5).json().path("index").asInt()).isEqualTo(1);
+
+        String history = "[{\"role\":\"user\",\"content\":\"Weather?\"},{\"role\":\"assistant\",\"content\":["
+                + "{\"type\":\"thinking\",\"thinking\":\"t\",\"signature\":\"%s\"},{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"w\",\"input\":{}}]},"
+                + "{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_1\",\"content\":\"sunny\"}]}]";
+        String thinking = ",\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024}";
+        assertThat(Http.post(messages(), thinkingBody(String.format(history, signature), thinking)).statusCode()).isEqualTo(200);
+        assertRefused(Http.post(messages(), thinkingBody(String.format(history, "gAAAA-from-openai"), thinking)), "Invalid `signature`");
+        String noThinking = history.replace("{\"type\":\"thinking\",\"thinking\":\"t\",\"signature\":\"%s\"},", "");
+        assertRefused(Http.post(messages(), thinkingBody(noThinking, thinking)), "must start with a thinking block");
+    }
+
+    @Test
+    void thinkingRulesAboutSamplingBudgetsAndForcedTools() {
+        String hi = "[{\"role\":\"user\",\"content\":\"Hi\"}]";
+        assertRefused(Http.post(messages(), thinkingBody(hi, ",\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024},\"temperature\":0.5")),
+                "`temperature` may only be set to 1");
+        assertRefused(Http.post(messages(), thinkingBody(hi, ",\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":8000}")),
+                "`max_tokens` must be greater than `thinking.budget_tokens`");
+        assertRefused(Http.post(messages(), thinkingBody(hi, ",\"thinking\":{\"type\":\"adaptive\"},\"tool_choice\":{\"type\":\"any\"},"
+                + "\"tools\":[{\"name\":\"w\",\"input_schema\":{\"type\":\"object\"}}]")), "tool_choice forces tool use");
+    }
+
+    private static String thinkingBody(String messages, String extra) {
+        return "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":4096,\"messages\":" + messages + extra + "}";
+    }
+
+    // ---- OpenAI chat rules ----
+
+    @Test
+    void chatRulesJsonModeReasoningEffortAndInternalFields() {
+        assertRefused(Http.post(chat(), "{\"model\":\"gpt-4.1\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                + "\"response_format\":{\"type\":\"json_object\"}}"), "must contain the word 'json'");
+        HttpResponse<String> json = Http.post(chat(), "{\"model\":\"gpt-4.1\",\"messages\":[{\"role\":\"user\",\"content\":\"answer in JSON\"}],"
+                + "\"response_format\":{\"type\":\"json_object\"}}");
+        assertThat(Http.json(Http.json(json.body()).at("/choices/0/message/content").asText()).path("answer").asText())
+                .isEqualTo("Hello from gpt-4.1.");
+        assertRefused(Http.post(chat(), "{\"model\":\"gpt-4.1\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"reasoning_effort\":\"low\"}"),
+                "reasoning_effort");
+        assertRefused(Http.post(chat(), "{\"model\":\"gpt-4.1\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hi\","
+                + "\"cache_control\":{\"type\":\"ephemeral\"}}]}]}"), "cache_control");
+        assertRefused(Http.post(chat(), "{\"model\":\"gpt-4.1\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},"
+                + "{\"role\":\"assistant\",\"content\":\"a\",\"thinking_blocks\":[]},{\"role\":\"user\",\"content\":\"b\"}]}"), "thinking_blocks");
+    }
+
+    @Test
+    void logprobsComeWithTheContentWhenAskedFor() {
+        Http.Stream2 s = Http.stream(chat(), "{\"model\":\"gpt-4.1\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                + "\"stream\":true,\"logprobs\":true}");
+        JsonNode first = s.events().get(1).json();
+        assertThat(first.at("/choices/0/logprobs/content/0/token").asText()).isEqualTo(first.at("/choices/0/delta/content").asText());
+    }
+
+    private static void assertRefused(HttpResponse<String> r, String messagePart) {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(r.body()).contains(messagePart);
+    }
+}
