@@ -103,13 +103,13 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private String startKafka() {
-        KafkaBroker broker = remember(KafkaBroker.builder().dataDir(options.dataDir().resolve("kafka")).build().start());
+        KafkaBroker broker = remember(KafkaBroker.builder().dataDir(options.dataDir().resolve("kafka")).stopOnJvmExit(false).build().start());
         LOG.info("Kafka broker at {} (data in {})", broker.bootstrapServers(), broker.dataDir());
         return broker.bootstrapServers();
     }
 
     private String startRegistry() {
-        SchemaRegistry registry = remember(SchemaRegistry.builder().dataDir(options.dataDir().resolve("registry")).build().start());
+        SchemaRegistry registry = remember(SchemaRegistry.builder().dataDir(options.dataDir().resolve("registry")).stopOnJvmExit(false).build().start());
         LOG.info("schema registry at {}", registry.url());
         return registry.url();
     }
@@ -157,8 +157,10 @@ public final class LocalStack implements AutoCloseable {
     public synchronized void close() {
         while (!started.isEmpty()) {
             AutoCloseable resource = started.pop();
+            long begin = System.nanoTime();
             try {
                 resource.close();
+                LOG.info("stopped {} in {} ms", resource.getClass().getSimpleName(), (System.nanoTime() - begin) / 1_000_000);
             } catch (Exception e) {
                 LOG.warn("stopping {} failed: {}", resource, e.toString());
             }

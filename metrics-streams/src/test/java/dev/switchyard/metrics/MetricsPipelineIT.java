@@ -115,6 +115,8 @@ class MetricsPipelineIT {
                 assertThat(conversion.mean()).isCloseTo((double) sim.conversions.get(id) / sim.users.get(id), within(1e-12));
                 assertThat(conversion.confidence().lower()).isLessThan(conversion.mean());
                 assertThat(conversion.confidence().upper()).isGreaterThan(conversion.mean());
+                assertThat(conversion.confidence().lower()).isBetween(0.0, 1.0); // a proportion's sequence stays in [0, 1]
+                assertThat(conversion.confidence().upper()).isBetween(0.0, 1.0);
             }
             ExperimentReport.MetricReport treatment = route.variants().get(1).metrics().get(0);
             assertThat(treatment.verdict()).isEqualTo(ExperimentReports.WINNER);

@@ -19,8 +19,9 @@ import java.util.Optional;
 /**
  * {@code GET /v1/models} and {@code GET /v1/models/{id}}: every catalog model by its {@code provider/model} id and
  * every router as {@code router/<id>} (what a client puts in {@code model} to use it). OpenAI's list shape by default;
- * Anthropic's ({@code {"data":[{"type":"model","id","display_name","created_at"}],"has_more","first_id","last_id"}})
- * when the client sends {@code anthropic-version}, as Anthropic's SDKs do.
+ * Anthropic's ({@code {"data":[{"type":"model","id","display_name","created_at"}],"has_more","first_id","last_id"}},
+ * paged with {@code limit}, {@code after_id} and {@code before_id}) when the client sends {@code anthropic-version}, as
+ * Anthropic's SDKs do.
  */
 public final class ModelsHandler {
     private final ModelCatalog catalog;
@@ -49,17 +50,57 @@ public final class ModelsHandler {
         ObjectNode body = Json.object();
         ArrayNode data = Json.MAPPER.createArrayNode();
         List<Entry> entries = entries();
-        entries.forEach(e -> data.add(anthropic ? anthropic(e) : openAi(e)));
         if (anthropic) {
+            // Anthropic's list is paged: limit (default 20, at most 1000), after_id / before_id; its SDKs page until empty.
+            List<Entry> page = page(entries, ctx.request().getParam("after_id"), ctx.request().getParam("before_id"),
+                    limit(ctx.request().getParam("limit")));
+            page.forEach(e -> data.add(anthropic(e)));
             body.set("data", data);
-            body.put("has_more", false);
-            body.put("first_id", entries.isEmpty() ? null : entries.get(0).id());
-            body.put("last_id", entries.isEmpty() ? null : entries.get(entries.size() - 1).id());
+            boolean more = !page.isEmpty() && (ctx.request().getParam("before_id") != null
+                    ? !entries.get(0).id().equals(page.get(0).id())
+                    : !entries.get(entries.size() - 1).id().equals(page.get(page.size() - 1).id()));
+            body.put("has_more", more);
+            body.put("first_id", page.isEmpty() ? null : page.get(0).id());
+            body.put("last_id", page.isEmpty() ? null : page.get(page.size() - 1).id());
         } else {
+            entries.forEach(e -> data.add(openAi(e)));
             body.put("object", "list");
             body.set("data", data);
         }
         Json.send(ctx, 200, body);
+    }
+
+    private static int limit(String value) {
+        try {
+            return value == null ? 20 : Math.max(1, Math.min(1000, Integer.parseInt(value)));
+        } catch (NumberFormatException e) {
+            return 20;
+        }
+    }
+
+    /** The entries after {@code afterId} (or before {@code beforeId}), at most {@code limit} of them. */
+    private static List<Entry> page(List<Entry> entries, String afterId, String beforeId, int limit) {
+        int from = 0;
+        int to = entries.size();
+        if (afterId != null) {
+            int at = indexOf(entries, afterId);
+            from = at < 0 ? entries.size() : at + 1;
+        }
+        if (beforeId != null) {
+            int at = indexOf(entries, beforeId);
+            to = at < 0 ? 0 : at;
+            from = Math.max(from, to - limit);
+        }
+        return entries.subList(Math.min(from, to), Math.min(to, from + limit));
+    }
+
+    private static int indexOf(List<Entry> entries, String id) {
+        for (int i = 0; i < entries.size(); i++) {
+            if (entries.get(i).id().equals(id)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** One model or router; the id may contain slashes ({@code openai/gpt-5.2}, {@code router/support}). */

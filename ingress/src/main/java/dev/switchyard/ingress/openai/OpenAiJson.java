@@ -36,7 +36,11 @@ public final class OpenAiJson {
         node.put("prompt_tokens", prompt);
         node.put("completion_tokens", completion);
         node.put("total_tokens", prompt + completion);
-        node.putObject("prompt_tokens_details").put("cached_tokens", u.getCacheReadTokens());
+        ObjectNode promptDetails = node.putObject("prompt_tokens_details").put("cached_tokens", u.getCacheReadTokens());
+        if (u.getCacheWriteTokens() > 0) {
+            // Anthropic's cache writes have no OpenAI field; named as OpenAI-compatible gateways name them, so nothing is lost.
+            promptDetails.put("cache_creation_tokens", u.getCacheWriteTokens());
+        }
         node.putObject("completion_tokens_details").put("reasoning_tokens", u.getReasoningTokens());
         return node;
     }

@@ -283,7 +283,10 @@ public final class ResponsesResponder implements ChatResponder {
         Usage u = usage != null ? usage : new Usage(0L, 0L, 0L, 0L, 0L);
         long input = u.getInputTokens() + u.getCacheReadTokens() + u.getCacheWriteTokens();
         ObjectNode node = Json.object().put("input_tokens", input);
-        node.putObject("input_tokens_details").put("cached_tokens", u.getCacheReadTokens());
+        ObjectNode inputDetails = node.putObject("input_tokens_details").put("cached_tokens", u.getCacheReadTokens());
+        if (u.getCacheWriteTokens() > 0) {
+            inputDetails.put("cache_creation_tokens", u.getCacheWriteTokens()); // Anthropic's cache writes, kept
+        }
         node.put("output_tokens", u.getOutputTokens());
         node.putObject("output_tokens_details").put("reasoning_tokens", u.getReasoningTokens());
         node.put("total_tokens", input + u.getOutputTokens());

@@ -218,6 +218,9 @@ class ExperimentsPipelineIT {
             JsonNode conversion = v.at("/metrics/0");
             assertThat(conversion.get("name").asText()).isEqualTo("conversion");
             assertThat(conversion.get("mean").asDouble()).as(id).isCloseTo((double) conversions.get(id) / users.get(id), within(1e-12));
+            // A conversion rate's confidence sequence stays inside [0, 1] even with few users.
+            assertThat(conversion.at("/confidence/lower").asDouble()).as(id).isBetween(0.0, 1.0);
+            assertThat(conversion.at("/confidence/upper").asDouble()).as(id).isBetween(0.0, 1.0);
             JsonNode sat = v.at("/metrics/1");
             assertThat(sat.get("n").asInt()).isEqualTo(satisfaction.get(id).size());
             assertThat(sat.get("mean").asDouble()).isCloseTo(satisfaction.get(id).stream().mapToDouble(d -> d).average().orElseThrow(), within(1e-9));

@@ -122,6 +122,13 @@ class CrashSafetyIT {
                 // best effort
             }
         }
+        if (dir != null) {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (Exception ignored) {
+                // a temporary folder: best effort
+            }
+        }
     }
 
     @AfterEach

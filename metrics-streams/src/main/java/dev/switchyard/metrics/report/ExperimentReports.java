@@ -252,9 +252,23 @@ public final class ExperimentReports implements AutoCloseable {
             difference = new Difference(finite(diff.estimate()), finite(diff.lower()), finite(diff.upper()), finite(relative));
             verdict = verdict(m.getDirection(), diff, sample.n(), control.n(), options.minSamples());
         }
+        Bounds bounds = new Bounds(finite(mean.lower()), finite(mean.upper()));
+        if (m.getKind() != MetricKind.FLOAT) {
+            // A proportion lives in [0, 1] (a difference of two in [-1, 1]); intersecting a confidence sequence with
+            // the support keeps its coverage and stops the asymptotic sequence showing impossible rates.
+            bounds = new Bounds(clip(bounds.lower(), 0, 1), clip(bounds.upper(), 0, 1));
+            if (difference != null) {
+                difference = new Difference(difference.estimate(), clip(difference.lower(), -1, 1),
+                        clip(difference.upper(), -1, 1), difference.relative());
+            }
+        }
         return new MetricReport(m.getName(), m.getKind().name().toLowerCase(Locale.ROOT),
                 m.getDirection().name().toLowerCase(Locale.ROOT), unit, sample.n(), finite(mean.estimate()),
-                new Bounds(finite(mean.lower()), finite(mean.upper())), difference, verdict);
+                bounds, difference, verdict);
+    }
+
+    private static Double clip(Double value, double min, double max) {
+        return value == null ? null : Math.max(min, Math.min(max, value));
     }
 
     /** Winner when the difference's sequence lies entirely on the metric's good side; loser on the bad side. */

@@ -36,8 +36,9 @@ import java.util.function.Function;
  * assignor, so only moving partitions are revoked) the requests still running for it are handed over without running
  * twice: one that is already answering keeps streaming here and its offset is committed as done, since the new owner
  * could only restart it and break the answer the client is reading; one that has not answered yet is abandoned here,
- * silently, and the new owner runs it from the committed offset. Partitions lost without a clean revocation (this
- * worker was thrown out of the group) can't be committed: everything running for them is abandoned.
+ * silently, and the new owner runs it from the committed offset. Partitions lost without a clean revocation (the
+ * group forgot this worker: a broker restart, a long pause) can't be committed: if the next assignment gives them back,
+ * their requests keep running (the records fetched again join them); if not, they are abandoned to the new owner.
  */
 public final class DispatchConsumer implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(DispatchConsumer.class);
@@ -73,6 +74,8 @@ public final class DispatchConsumer implements Runnable {
     /** Requests handed to the pipeline and not finished, per partition: offset → request id. This thread only. */
     private final Map<TopicPartition, Map<Long, String>> running = new HashMap<>();
     private final ConcurrentLinkedQueue<Finished> ended = new ConcurrentLinkedQueue<>();
+    /** Partitions lost without a revocation, waiting for the next assignment to tell whether they came back. */
+    private final java.util.Set<TopicPartition> lost = new java.util.HashSet<>();
     private final OffsetTracker offsets = new OffsetTracker();
     private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
     /** Bumped per partition on every assignment, so a request finishing after its partition moved is ignored. */
@@ -145,18 +148,17 @@ public final class DispatchConsumer implements Runnable {
                     if (paused) {
                         consumer.pause(partitions);
                     }
+                    settleLost(partitions);
                     assigned = true;
                 }
 
                 @Override
                 public void onPartitionsLost(Collection<TopicPartition> partitions) {
-                    // Already someone else's and not committable: whatever runs here would run twice.
-                    for (TopicPartition partition : partitions) {
-                        running.getOrDefault(partition, Map.of()).values().forEach(handover::abandon);
-                    }
+                    // Not committable any more; whether they come back to this worker (a broker restart, a long pause)
+                    // or went to another one shows at the next assignment: decided then.
                     offsets.revoked(partitions);
                     partitions.forEach(generations::remove);
-                    partitions.forEach(running::remove);
+                    lost.addAll(partitions);
                 }
             });
             while (polling) {
@@ -228,6 +230,23 @@ public final class DispatchConsumer implements Runnable {
         if (ofPartition != null) {
             ofPartition.remove(f.offset());
         }
+    }
+
+    /**
+     * After a loss: requests of partitions that came back keep running (their records are fetched again and join
+     * them); those of partitions now owned elsewhere are abandoned, since the new owner runs them again anyway.
+     */
+    private void settleLost(Collection<TopicPartition> assignedNow) {
+        for (TopicPartition partition : lost) {
+            if (!assignedNow.contains(partition)) {
+                Map<Long, String> ofPartition = running.remove(partition);
+                if (ofPartition != null && !ofPartition.isEmpty()) {
+                    LOG.warn("{} was lost to another worker: abandoning its {} running requests", partition, ofPartition.size());
+                    ofPartition.values().forEach(handover::abandon);
+                }
+            }
+        }
+        lost.clear();
     }
 
     /**

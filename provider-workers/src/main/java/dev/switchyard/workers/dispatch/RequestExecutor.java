@@ -23,7 +23,24 @@ public final class RequestExecutor {
     private static final Duration REMEMBER_CANCELS = Duration.ofMinutes(10);
     private static final int MAX_REMEMBERED_CANCELS = 100_000;
 
-    private record Running(RequestExecution execution, Context context) {
+    private static final class Running {
+        final RequestExecution execution;
+        final Context context;
+        /** Set when it is being abandoned (asynchronously, on its context): a redelivery must not join it. */
+        volatile boolean abandoning;
+
+        Running(RequestExecution execution, Context context) {
+            this.execution = execution;
+            this.context = context;
+        }
+
+        RequestExecution execution() {
+            return execution;
+        }
+
+        Context context() {
+            return context;
+        }
     }
 
     private final WorkerRuntime runtime;
@@ -47,14 +64,15 @@ public final class RequestExecutor {
     public CompletableFuture<Void> submit(Dispatch dispatch) {
         String requestId = dispatch.getRequest().getRequestId();
         Running already = running.get(requestId);
-        if (already != null) {
+        if (already != null && !already.abandoning) {
             LOG.info("request {} is already running here; not starting it twice", requestId);
             return already.execution().done();
         }
         RequestExecution execution = new RequestExecution(dispatch, runtime);
         Context context = contexts.next();
-        running.put(requestId, new Running(execution, context));
-        execution.done().whenComplete((v, e) -> running.remove(requestId));
+        Running entry = new Running(execution, context);
+        running.put(requestId, entry);
+        execution.done().whenComplete((v, e) -> running.remove(requestId, entry));
         Cancelled cancelled = earlyCancels.remove(requestId);
         context.runOnContext(v -> {
             try {
@@ -104,6 +122,7 @@ public final class RequestExecutor {
     public void abandon(String requestId) {
         Running target = running.get(requestId);
         if (target != null) {
+            target.abandoning = true;
             target.context().runOnContext(v -> target.execution().abandon());
         }
     }
@@ -111,6 +130,7 @@ public final class RequestExecutor {
     /** Shutdown: stop every running request without publishing, so their dispatches are redelivered. */
     public void abandonAll() {
         for (Running r : running.values()) {
+            r.abandoning = true;
             r.context().runOnContext(v -> r.execution().abandon());
         }
     }

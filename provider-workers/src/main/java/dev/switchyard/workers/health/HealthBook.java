@@ -57,7 +57,6 @@ public final class HealthBook {
         ModelHealth health = of(modelId);
         Admission admission = health.admit(clock.instant(), settings, self);
         if (admission.probe()) {
-            LOG.info("{}: cool-down over, probing it with one request", modelId);
             emit(health.takePendingPublish());
         }
         return admission;
@@ -134,8 +133,12 @@ public final class HealthBook {
         if (record == null) {
             return;
         }
-        if (record.getState() != BreakerState.CLOSED || record.getOpenUntil() == null) {
-            LOG.warn("{}: circuit {} ({})", record.getModelId(), record.getState(), record.getReason());
+        if (record.getState() != BreakerState.CLOSED || record.getOpenUntil() == null) { // a transition, not a Retry-After
+            if (record.getState() == BreakerState.OPEN) {
+                LOG.warn("{}: circuit OPEN until {} ({})", record.getModelId(), record.getOpenUntil(), record.getReason());
+            } else {
+                LOG.info("{}: circuit {} ({})", record.getModelId(), record.getState(), record.getReason());
+            }
             if (metrics != null) {
                 metrics.breakerTransition(record.getModelId(), record.getState().name());
             }

@@ -51,6 +51,7 @@ public final class KafkaBroker implements AutoCloseable {
     private final Map<String, String> extraProperties;
     private final int numPartitions;
     private final Duration startTimeout;
+    private final boolean stopOnJvmExit;
     private ChildProcess child;
     private Duration lastStartTime;
 
@@ -70,6 +71,7 @@ public final class KafkaBroker implements AutoCloseable {
         this.extraProperties = Map.copyOf(b.properties);
         this.numPartitions = b.numPartitions;
         this.startTimeout = b.startTimeout;
+        this.stopOnJvmExit = b.stopOnJvmExit;
     }
 
     public static Builder builder() {
@@ -78,6 +80,17 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Options of a {@link KafkaBroker}. */
     public static final class Builder {
+        private boolean stopOnJvmExit = true;
+
+        /**
+         * Whether a JVM shutdown hook stops the child (default true). An owner that stops its services in order on
+         * exit (the launcher: clients before the broker) turns it off; the child still dies with this JVM.
+         */
+        public Builder stopOnJvmExit(boolean stop) {
+            this.stopOnJvmExit = stop;
+            return this;
+        }
+
         private Path dataDir;
         private int port;
         private int controllerPort;
@@ -160,7 +173,9 @@ public final class KafkaBroker implements AutoCloseable {
         jvm.add("-Djava.awt.headless=true");
         child = ChildProcess.start("kafka-broker", jvm, CLASSPATH, BrokerMain.class.getName(),
                 List.of(config.toString(), clusterId()), dataDir, logFile(), Map.of());
-        ShutdownHooks.register(this);
+        if (stopOnJvmExit) {
+            ShutdownHooks.register(this);
+        }
         try {
             awaitReady();
         } catch (RuntimeException e) {

@@ -40,6 +40,7 @@ public final class SchemaRegistry implements AutoCloseable {
     private final List<String> jvmArgs;
     private final Map<String, String> systemProperties;
     private final Duration startTimeout;
+    private final boolean stopOnJvmExit;
     private final Path runnerJar;
     private ChildProcess child;
     private Duration lastStartTime;
@@ -57,6 +58,7 @@ public final class SchemaRegistry implements AutoCloseable {
         this.jvmArgs = List.copyOf(b.jvmArgs);
         this.systemProperties = Map.copyOf(b.systemProperties);
         this.startTimeout = b.startTimeout;
+        this.stopOnJvmExit = b.stopOnJvmExit;
         this.runnerJar = b.runnerJar != null ? b.runnerJar.toAbsolutePath() : ApicurioDistribution.runnerJar();
     }
 
@@ -66,6 +68,17 @@ public final class SchemaRegistry implements AutoCloseable {
 
     /** Options of a {@link SchemaRegistry}. */
     public static final class Builder {
+        private boolean stopOnJvmExit = true;
+
+        /**
+         * Whether a JVM shutdown hook stops the child (default true). An owner that stops its services in order on
+         * exit (the launcher: clients before the broker) turns it off; the child still dies with this JVM.
+         */
+        public Builder stopOnJvmExit(boolean stop) {
+            this.stopOnJvmExit = stop;
+            return this;
+        }
+
         private Path dataDir;
         private int port;
         private List<String> jvmArgs = List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
@@ -147,7 +160,9 @@ public final class SchemaRegistry implements AutoCloseable {
         String classpath = runnerJar + java.io.File.pathSeparator + ChildProcess.codeSource(ParentWatchdog.class);
         child = ChildProcess.start("schema-registry", jvm, classpath, ApicurioDistribution.mainClass(runnerJar),
                 List.of(), workDir, logFile(), env);
-        ShutdownHooks.register(this);
+        if (stopOnJvmExit) {
+            ShutdownHooks.register(this);
+        }
         try {
             awaitReady();
         } catch (RuntimeException e) {
