@@ -23,9 +23,12 @@ public record KafkaSettings(String bootstrapServers, String clientIdPrefix) {
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientIdPrefix + "-" + clientId);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        // linger 1 ms, no compression: measured on one reply hop at 5,000 records/s (benchmark --kafka-what-if),
+        // linger 0 + lz4 gave p50 9.9 ms / p99 57 ms and 351 us CPU per record (a new batch and checksum per chunk);
+        // linger 1 ms uncompressed gave 1.0 / 4.3 ms and 166 us.
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 1);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
