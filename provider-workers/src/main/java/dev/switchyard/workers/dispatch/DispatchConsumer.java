@@ -7,7 +7,6 @@ import dev.switchyard.schemas.serde.AvroSerde;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -293,22 +292,6 @@ public final class DispatchConsumer implements Runnable {
     }
 
     private void commit(boolean sync) {
-        Map<TopicPartition, OffsetAndMetadata> committable = offsets.takeCommittable();
-        if (committable.isEmpty()) {
-            return;
-        }
-        try {
-            if (sync) {
-                consumer.commitSync(committable, Duration.ofSeconds(5));
-            } else {
-                consumer.commitAsync(committable, (o, e) -> {
-                    if (e != null) {
-                        LOG.warn("offset commit failed (a later commit covers it): {}", e.toString());
-                    }
-                });
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("offset commit failed: {}", e.toString());
-        }
+        offsets.commitTo(consumer, sync);
     }
 }

@@ -14,7 +14,6 @@ import dev.switchyard.schemas.serde.EventSerdes;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -228,23 +227,7 @@ public final class RoutingEngineService implements AutoCloseable {
     }
 
     private void commit(boolean sync) {
-        Map<TopicPartition, OffsetAndMetadata> committable = offsets.takeCommittable();
-        if (committable.isEmpty()) {
-            return;
-        }
-        try {
-            if (sync) {
-                consumer.commitSync(committable, Duration.ofSeconds(5));
-            } else {
-                consumer.commitAsync(committable, (o, e) -> {
-                    if (e != null) {
-                        LOG.warn("offset commit failed (will be retried by the next commit): {}", e.toString());
-                    }
-                });
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("offset commit failed: {}", e.toString());
-        }
+        offsets.commitTo(consumer, sync);
     }
 
     private static ReplyError error(int status, String type, String code, String message) {

@@ -1,8 +1,13 @@
 package dev.switchyard.schemas.kafka;
 
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,6 +20,8 @@ import java.util.TreeSet;
  * Not thread-safe: call it from the consumer's thread.
  */
 public final class OffsetTracker {
+    private static final Logger LOG = LoggerFactory.getLogger(OffsetTracker.class);
+
     private final Map<TopicPartition, TreeSet<Long>> inFlight = new HashMap<>();
     private final Map<TopicPartition, Long> nextAfterFinished = new HashMap<>();
     private final Map<TopicPartition, Long> lastCommitted = new HashMap<>();
@@ -53,6 +60,31 @@ public final class OffsetTracker {
             }
         }
         return result;
+    }
+
+    /**
+     * Commits what {@link #takeCommittable()} allows on {@code consumer} (its owning thread): synchronously before a
+     * rebalance or close, asynchronously otherwise. A failed commit is only logged: a later commit covers it, and
+     * until then the records are redelivered rather than lost.
+     */
+    public void commitTo(Consumer<?, ?> consumer, boolean sync) {
+        Map<TopicPartition, OffsetAndMetadata> committable = takeCommittable();
+        if (committable.isEmpty()) {
+            return;
+        }
+        try {
+            if (sync) {
+                consumer.commitSync(committable, Duration.ofSeconds(5));
+            } else {
+                consumer.commitAsync(committable, (o, e) -> {
+                    if (e != null) {
+                        LOG.warn("offset commit failed (a later commit covers it): {}", e.toString());
+                    }
+                });
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("offset commit failed: {}", e.toString());
+        }
     }
 
     /** Forget partitions this consumer no longer owns: their records will be redelivered to the new owner. */
