@@ -67,7 +67,7 @@ public final class BenchRun {
             if (portkey != null) {
                 groups.put("portkey", List.of(portkey.pid()));
             }
-            CpuMeter cpu = new CpuMeter(groups);
+            CpuMeter cpu = new CpuMeter(groups, List.of(stack.switchyardPid(), stack.brokerPid()));
             report.idleCpuCores = idle(cpu);
             LOG.info("idle CPU (cores): {}", report.idleCpuCores);
             if (!o.skipHttp()) {

@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param applicationId  Kafka Streams {@code application.id}: consumer group, prefix of internal topics; every
  *                       instance of one deployment uses the same (default {@code switchyard-metrics})
  * @param stateDir       where the state stores live (default {@code <tmp>/switchyard-metrics-streams})
- * @param commitInterval Streams commit interval: under exactly-once also the latency of the window rows (200 ms)
+ * @param commitInterval Streams commit interval: under exactly-once also the latency of the window rows (1 s: each commit is a transaction, markers on every partition it touched)
  * @param cacheMaxBytes  Streams record cache; 0 emits every window update, more coalesces them (default 10 MiB)
  * @param streamThreads  stream threads of this instance (default 1)
  * @param topology       windows, attribution window and the other topology knobs
@@ -40,7 +40,7 @@ public record MetricsStreamsConfig(String applicationId, Path stateDir, Duration
 
     public static MetricsStreamsConfig defaults() {
         return new MetricsStreamsConfig(DEFAULT_APPLICATION_ID,
-                Path.of(System.getProperty("java.io.tmpdir"), "switchyard-metrics-streams"), Duration.ofMillis(200),
+                Path.of(System.getProperty("java.io.tmpdir"), "switchyard-metrics-streams"), Duration.ofSeconds(1),
                 10L * 1024 * 1024, 1, TopologyOptions.defaults(), 5_000, Duration.ofMillis(500), true);
     }
 

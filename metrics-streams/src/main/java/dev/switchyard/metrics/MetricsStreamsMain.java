@@ -18,7 +18,7 @@ import java.util.concurrent.CountDownLatch;
  *       {@code CLICKHOUSE_PASSWORD} (empty), {@code CLICKHOUSE_DATABASE} (default)</li>
  *   <li>{@code SWITCHYARD_METRICS_APPLICATION_ID} (switchyard-metrics), {@code SWITCHYARD_METRICS_STATE_DIR},
  *       {@code SWITCHYARD_ATTRIBUTION_WINDOW_HOURS} (168), {@code SWITCHYARD_FEEDBACK_MATCH_WAIT_SECONDS} (300),
- *       {@code SWITCHYARD_METRICS_COMMIT_INTERVAL_MS} (200)</li>
+ *       {@code SWITCHYARD_METRICS_COMMIT_INTERVAL_MS} (1000)</li>
  * </ul>
  */
 public final class MetricsStreamsMain {
@@ -54,7 +54,7 @@ public final class MetricsStreamsMain {
         MetricsStreamsConfig config = defaults
                 .withApplicationId(env("SWITCHYARD_METRICS_APPLICATION_ID", defaults.applicationId()))
                 .withStateDir(Path.of(env("SWITCHYARD_METRICS_STATE_DIR", defaults.stateDir().toString())))
-                .withCommitInterval(Duration.ofMillis(Long.parseLong(env("SWITCHYARD_METRICS_COMMIT_INTERVAL_MS", "200"))))
+                .withCommitInterval(Duration.ofMillis(Long.parseLong(env("SWITCHYARD_METRICS_COMMIT_INTERVAL_MS", "1000"))))
                 .withTopology(defaults.topology()
                         .withAttributionWindow(Duration.ofHours(Long.parseLong(env("SWITCHYARD_ATTRIBUTION_WINDOW_HOURS", "168"))))
                         .withMatchWait(Duration.ofSeconds(Long.parseLong(env("SWITCHYARD_FEEDBACK_MATCH_WAIT_SECONDS", "300")))));

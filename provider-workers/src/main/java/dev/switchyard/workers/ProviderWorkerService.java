@@ -16,6 +16,7 @@ import dev.switchyard.workers.providers.ProviderAdapters;
 import dev.switchyard.workers.providers.ProviderRegistry;
 import dev.switchyard.workers.providers.http.UpstreamHttp;
 import dev.switchyard.workers.replies.KafkaSender;
+import dev.switchyard.workers.replies.Coalescing;
 import dev.switchyard.workers.replies.ReplyPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -121,7 +122,8 @@ public final class ProviderWorkerService implements AutoCloseable {
         topic[0] = healthTopic;
         WorkerRuntime runtime = new WorkerRuntime(vertx, catalog, new ProviderRegistry(config.providers()),
                 new ProviderAdapters(http), new ReplyPublisher(sender, serdes), health,
-                new AttemptIds(config.instanceId()), metrics, Clock.systemUTC());
+                new AttemptIds(config.instanceId()), metrics, Clock.systemUTC(),
+                Coalescing.onVertx(vertx, config.replyCoalescing().toMillis()));
         executor = new RequestExecutor(runtime, eventLoops);
 
         Map<String, Object> dispatchProps = kafka.consumer(config.consumerGroup(), clientId + "-dispatch");

@@ -2,6 +2,7 @@ package dev.switchyard.workers;
 
 import dev.switchyard.workers.health.HealthSettings;
 import dev.switchyard.workers.providers.ProvidersConfig;
+import dev.switchyard.workers.replies.Coalescing;
 
 import java.time.Duration;
 import java.util.UUID;
@@ -19,10 +20,12 @@ import java.util.UUID;
  * @param health         when a provider/model's circuit opens and for how long
  * @param sessionTimeout how long the group waits for a worker that stopped answering (crashed, frozen) before its
  *                       dispatches go to another worker; the requests it held wait that long (default 10 s)
+ * @param replyCoalescing the least time between two reply records of a streaming answer (default 5 ms; zero sends
+ *                       every provider delta as its own record), see {@link dev.switchyard.workers.replies.Coalescing}
  */
 public record WorkerConfig(String instanceId, int maxInFlight, String consumerGroup, ProvidersConfig providers,
                            Duration connectTimeout, Duration idleTimeout, Duration shutdownGrace, HealthSettings health,
-                           Duration sessionTimeout) {
+                           Duration sessionTimeout, Duration replyCoalescing) {
     public static final String DEFAULT_GROUP = "switchyard-provider-workers";
     public static final int DEFAULT_MAX_IN_FLIGHT = 512;
     public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(10);
@@ -41,16 +44,17 @@ public record WorkerConfig(String instanceId, int maxInFlight, String consumerGr
         shutdownGrace = shutdownGrace == null ? Duration.ofSeconds(10) : shutdownGrace;
         health = health == null ? HealthSettings.DEFAULTS : health;
         sessionTimeout = sessionTimeout == null ? DEFAULT_SESSION_TIMEOUT : sessionTimeout;
+        replyCoalescing = replyCoalescing == null ? Duration.ofMillis(Coalescing.DEFAULT_WINDOW_MS) : replyCoalescing;
     }
 
     public WorkerConfig(String instanceId, int maxInFlight, String consumerGroup, ProvidersConfig providers,
                         Duration connectTimeout, Duration idleTimeout, Duration shutdownGrace) {
-        this(instanceId, maxInFlight, consumerGroup, providers, connectTimeout, idleTimeout, shutdownGrace, null, null);
+        this(instanceId, maxInFlight, consumerGroup, providers, connectTimeout, idleTimeout, shutdownGrace, null, null, null);
     }
 
     /** Defaults with a fresh instance id ({@code worker-<8 hex>}). */
     public static WorkerConfig defaults(ProvidersConfig providers) {
-        return new WorkerConfig(newInstanceId(), DEFAULT_MAX_IN_FLIGHT, DEFAULT_GROUP, providers, null, null, null, null, null);
+        return new WorkerConfig(newInstanceId(), DEFAULT_MAX_IN_FLIGHT, DEFAULT_GROUP, providers, null, null, null, null, null, null);
     }
 
     public static String newInstanceId() {
@@ -58,30 +62,34 @@ public record WorkerConfig(String instanceId, int maxInFlight, String consumerGr
     }
 
     public WorkerConfig withInstanceId(String id) {
-        return new WorkerConfig(id, maxInFlight, consumerGroup, providers, connectTimeout, idleTimeout, shutdownGrace, health, sessionTimeout);
+        return new WorkerConfig(id, maxInFlight, consumerGroup, providers, connectTimeout, idleTimeout, shutdownGrace, health, sessionTimeout, replyCoalescing);
     }
 
     public WorkerConfig withMaxInFlight(int max) {
-        return new WorkerConfig(instanceId, max, consumerGroup, providers, connectTimeout, idleTimeout, shutdownGrace, health, sessionTimeout);
+        return new WorkerConfig(instanceId, max, consumerGroup, providers, connectTimeout, idleTimeout, shutdownGrace, health, sessionTimeout, replyCoalescing);
     }
 
     public WorkerConfig withConsumerGroup(String group) {
-        return new WorkerConfig(instanceId, maxInFlight, group, providers, connectTimeout, idleTimeout, shutdownGrace, health, sessionTimeout);
+        return new WorkerConfig(instanceId, maxInFlight, group, providers, connectTimeout, idleTimeout, shutdownGrace, health, sessionTimeout, replyCoalescing);
     }
 
     public WorkerConfig withIdleTimeout(Duration timeout) {
-        return new WorkerConfig(instanceId, maxInFlight, consumerGroup, providers, connectTimeout, timeout, shutdownGrace, health, sessionTimeout);
+        return new WorkerConfig(instanceId, maxInFlight, consumerGroup, providers, connectTimeout, timeout, shutdownGrace, health, sessionTimeout, replyCoalescing);
     }
 
     public WorkerConfig withShutdownGrace(Duration grace) {
-        return new WorkerConfig(instanceId, maxInFlight, consumerGroup, providers, connectTimeout, idleTimeout, grace, health, sessionTimeout);
+        return new WorkerConfig(instanceId, maxInFlight, consumerGroup, providers, connectTimeout, idleTimeout, grace, health, sessionTimeout, replyCoalescing);
     }
 
     public WorkerConfig withHealth(HealthSettings settings) {
-        return new WorkerConfig(instanceId, maxInFlight, consumerGroup, providers, connectTimeout, idleTimeout, shutdownGrace, settings, sessionTimeout);
+        return new WorkerConfig(instanceId, maxInFlight, consumerGroup, providers, connectTimeout, idleTimeout, shutdownGrace, settings, sessionTimeout, replyCoalescing);
+    }
+
+    public WorkerConfig withReplyCoalescing(Duration window) {
+        return new WorkerConfig(instanceId, maxInFlight, consumerGroup, providers, connectTimeout, idleTimeout, shutdownGrace, health, sessionTimeout, window);
     }
 
     public WorkerConfig withSessionTimeout(Duration timeout) {
-        return new WorkerConfig(instanceId, maxInFlight, consumerGroup, providers, connectTimeout, idleTimeout, shutdownGrace, health, timeout);
+        return new WorkerConfig(instanceId, maxInFlight, consumerGroup, providers, connectTimeout, idleTimeout, shutdownGrace, health, timeout, replyCoalescing);
     }
 }

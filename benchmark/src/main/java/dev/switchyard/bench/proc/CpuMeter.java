@@ -7,16 +7,19 @@ import java.util.Map;
 /**
  * CPU seconds used by named groups of processes between {@link #start()} and {@link #stop()}: "router" (the
  * Switchyard JVM and the Kafka broker), "mock", "loadgen" (this JVM), a peer gateway, ... plus "other", the
- * machine's busy time not spent by any group (other engineers' builds, the kernel), so a noisy step is visible.
+ * machine's busy time not spent by any group (other engineers' builds, the kernel), so a noisy step is visible;
+ * and "jit", the part of the JIT-compiler threads of the processes named in {@code jitOf} (included in their groups).
  */
 public final class CpuMeter {
     private final Map<String, List<Long>> groups;
+    private final List<Long> jitOf;
     private Map<String, Double> before;
     private double machineBefore;
     private long startNanos;
 
-    public CpuMeter(Map<String, List<Long>> groups) {
+    public CpuMeter(Map<String, List<Long>> groups, List<Long> jitOf) {
         this.groups = new LinkedHashMap<>(groups);
+        this.jitOf = List.copyOf(jitOf);
     }
 
     public CpuMeter start() {
@@ -38,6 +41,7 @@ public final class CpuMeter {
             ours += d;
         }
         used.put("other", Math.max(0, machine - ours));
+        used.put("jit", after.get("jit") - before.get("jit"));
         used.put("wall", (System.nanoTime() - startNanos) / 1e9);
         return used;
     }
@@ -52,6 +56,7 @@ public final class CpuMeter {
     private Map<String, Double> read() {
         Map<String, Double> cpu = new LinkedHashMap<>();
         groups.forEach((group, pids) -> cpu.put(group, pids.stream().mapToDouble(ProcStat::cpuSeconds).sum()));
+        cpu.put("jit", jitOf.stream().mapToDouble(ProcStat::compilerCpuSeconds).sum());
         return cpu;
     }
 }

@@ -47,7 +47,8 @@ public final class BenchReport {
             md.append(latencyTable()).append('\n');
             md.append("Added latency over the direct call at the same shape, mode and rate (ms, target minus direct):\n\n");
             md.append(addedTable()).append('\n');
-            md.append("CPU ms per successful request (gateway = Switchyard JVM + Kafka broker, or the peer's process; children = "
+            md.append("CPU ms per successful request (gateway = Switchyard JVM + Kafka broker, or the peer's process; of it JIT = "
+                    + "their JIT compiler threads, warm-up a long-running router pays once; children = "
                     + "processes the Switchyard JVM started itself, i.e. ClickHouse for its metrics stage); "
                     + "other = CPU seconds the rest of the machine used during the step; RSS in MiB at the step's end:\n\n");
             md.append(cpuTable()).append('\n');
@@ -109,7 +110,7 @@ public final class BenchReport {
     }
 
     private String cpuTable() {
-        Table t = new Table("shape", "stream", "rate", "target", "gateway ms/req", "switchyard", "kafka", "children",
+        Table t = new Table("shape", "stream", "rate", "target", "gateway ms/req", "of it JIT", "switchyard", "kafka", "children",
                 "mock", "loadgen", "peer", "other s", "RSS switchyard", "kafka", "children", "mock", "loadgen", "peer",
                 "load avg");
         for (StepResult s : steps) {
@@ -118,7 +119,7 @@ public final class BenchReport {
             String peer = peerGroup(c);
             t.row(s.shape(), s.stream() ? "yes" : "no", num(s.rate()), s.target(),
                     s.gatewayCpuMsPerRequest() == null ? "-" : num(s.gatewayCpuMsPerRequest()),
-                    num(c.get("switchyard")), num(c.get("kafka")), num(c.get("children")), num(c.get("mock")),
+                    s.target().equals("switchyard") ? num(c.get("jit")) : "-", num(c.get("switchyard")), num(c.get("kafka")), num(c.get("children")), num(c.get("mock")),
                     num(c.get("loadgen")), peer == null ? "-" : num(c.get(peer)), num(s.cpuSeconds().get("other")),
                     num(r.get("switchyard")), num(r.get("kafka")), num(r.get("children")), num(r.get("mock")),
                     num(r.get("loadgen")),
@@ -129,7 +130,7 @@ public final class BenchReport {
 
     private static String peerGroup(Map<String, Double> groups) {
         for (String g : groups.keySet()) {
-            if (!List.of("switchyard", "kafka", "children", "registry", "mock", "loadgen", "other").contains(g)) {
+            if (!List.of("switchyard", "kafka", "children", "registry", "mock", "loadgen", "other", "jit").contains(g)) {
                 return g;
             }
         }
@@ -138,13 +139,13 @@ public final class BenchReport {
 
     private String asyncTable() {
         Table t = new Table("shape", "window", "seconds", "completions/s", "ok", "errors", "latency p50", "p99",
-                "router CPU ms/completion", "switchyard s", "kafka s", "mock s", "other s");
+                "router CPU ms/completion", "switchyard s", "kafka s", "of it JIT s", "mock s", "other s");
         for (AsyncThroughput.Result a : async) {
             t.row(a.shape(), Integer.toString(a.window()), num(a.seconds()), num(a.completionsPerSecond()),
                     Long.toString(a.ok()), Long.toString(a.errors()), p(a.completionLatency(), 50),
                     p(a.completionLatency(), 99), num(a.routerCpuMsPerCompletion()),
                     num(a.cpuSeconds().get("switchyard")), num(a.cpuSeconds().get("kafka")),
-                    num(a.cpuSeconds().get("mock")), num(a.cpuSeconds().get("other")));
+                    num(a.cpuSeconds().get("jit")), num(a.cpuSeconds().get("mock")), num(a.cpuSeconds().get("other")));
         }
         return t.render();
     }

@@ -190,6 +190,7 @@ public final class RequestExecution implements AttemptRunner.Observer {
         }
         finished = true;
         cancelTimers();
+        discardBufferedReply();
         for (Call call : allCalls()) {
             stop(call);
         }
@@ -299,7 +300,7 @@ public final class RequestExecution implements AttemptRunner.Observer {
                 .setOutcome(Outcome.STREAMING);
         attempts.add(record);
         boolean continuation = sharedWriter != null;
-        ChunkWriter writer = continuation ? sharedWriter : new ChunkWriter(rt.publisher(), request, attemptId, number);
+        ChunkWriter writer = continuation ? sharedWriter : new ChunkWriter(rt.publisher(), request, attemptId, number, rt.coalescing());
         List<String> callNotes = new ArrayList<>();
         AttemptRunner runner = new AttemptRunner(attemptId, number, model, rt.adapters().forProtocol(settings.protocol()),
                 new CallSpec(body, model, settings, callNotes), this, rt.clock());
@@ -603,7 +604,7 @@ public final class RequestExecution implements AttemptRunner.Observer {
             stop(call);
             close(call, Outcome.TIMEOUT, what + " passed", null);
             rt.health().abandoned(call.modelId(), call.probe);
-            if (clientWriter != null && clientWriter.sent() > 0) {
+            if (clientWriter != null && clientWriter.started()) {
                 ReplyError error = error(504, "timeout_error", "timeout", what + " passed mid-answer");
                 CompletableFuture<Void> chunkAck = clientWriter.error(error, header(call), snapshot());
                 finish(chunkAck, completion(CompletionStatus.ERROR, 504)
@@ -631,8 +632,8 @@ public final class RequestExecution implements AttemptRunner.Observer {
 
     /** Ends the request with an error chunk: on the last attempt's id when it sent nothing yet, else a fresh one. */
     private void failWith(ReplyError error) {
-        ChunkWriter writer = lastWriter != null && lastWriter.sent() == 0 ? lastWriter
-                : new ChunkWriter(rt.publisher(), request, rt.attemptIds().next(), 0);
+        ChunkWriter writer = lastWriter != null && !lastWriter.started() ? lastWriter
+                : new ChunkWriter(rt.publisher(), request, rt.attemptIds().next(), 0, rt.coalescing());
         String modelId = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1).getModelId();
         ChunkWriter.Header header = new ChunkWriter.Header(modelId, null, dispatch.getRouterId(),
                 dispatch.getRouteId(), dispatch.getVariantId());
@@ -654,6 +655,7 @@ public final class RequestExecution implements AttemptRunner.Observer {
         }
         finished = true;
         cancelTimers();
+        discardBufferedReply(); // nothing is left after a terminal chunk; a cancelled request's client is gone
         for (Call call : allCalls()) {
             stop(call); // hedges still waiting, when the request ends some other way
         }
@@ -683,6 +685,12 @@ public final class RequestExecution implements AttemptRunner.Observer {
             }
         }
         return null;
+    }
+
+    private void discardBufferedReply() {
+        if (clientWriter != null) {
+            clientWriter.discard();
+        }
     }
 
     private List<Call> allCalls() {

@@ -5,6 +5,7 @@ import dev.switchyard.workers.health.HealthBook;
 import dev.switchyard.workers.metrics.WorkerMetrics;
 import dev.switchyard.workers.providers.ProviderAdapters;
 import dev.switchyard.workers.providers.ProviderRegistry;
+import dev.switchyard.workers.replies.Coalescing;
 import dev.switchyard.workers.replies.ReplySink;
 import io.vertx.core.Vertx;
 
@@ -13,5 +14,5 @@ import java.time.Clock;
 /** What every request execution shares: the worker's collaborators, built once by the service. */
 public record WorkerRuntime(Vertx vertx, ModelCatalog catalog, ProviderRegistry providers, ProviderAdapters adapters,
                             ReplySink publisher, HealthBook health, AttemptIds attemptIds,
-                            WorkerMetrics metrics, Clock clock) {
+                            WorkerMetrics metrics, Clock clock, Coalescing coalescing) {
 }

@@ -9,12 +9,15 @@ import dev.switchyard.workers.providers.Delta;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * The reply chunks of one attempt: numbers them (seq 0, 1, ... per attempt_id), puts the attempt's header (model,
- * router/route/variant, attempts so far) on seq 0, and hands them to the {@link ReplySink}. Every delta is sent as
- * it comes; coalescing small deltas for throughput belongs here and nowhere else. Used from one thread at a time.
+ * router/route/variant, attempts so far) on seq 0, and hands them to the {@link ReplySink}. Deltas are grouped into
+ * records as {@link Coalescing} says (the first one of a streaming attempt always goes at once); what is still
+ * buffered at the end rides on the final chunk, or goes out just before an error chunk. Used from one thread (the
+ * request's context) at a time.
  */
 public final class ChunkWriter {
     /** What seq 0 says about the attempt. */
@@ -25,27 +28,113 @@ public final class ChunkWriter {
     private final ChatRequest request;
     private final String attemptId;
     private final int attempt;
+    private final Coalescing coalescing;
+    private final PendingDelta pending = new PendingDelta();
+    private Supplier<Header> pendingHeader;
+    private Supplier<List<Attempt>> pendingAttempts;
+    private long flushTimer = -1;
+    private long lastSentNanos;
     private int seq;
     private CompletableFuture<Void> lastAck = CompletableFuture.completedFuture(null);
 
-    public ChunkWriter(ReplySink publisher, ChatRequest request, String attemptId, int attempt) {
+    public ChunkWriter(ReplySink publisher, ChatRequest request, String attemptId, int attempt, Coalescing coalescing) {
         this.publisher = publisher;
         this.request = request;
         this.attemptId = attemptId;
         this.attempt = attempt;
+        this.coalescing = coalescing;
     }
 
     public String attemptId() {
         return attemptId;
     }
 
-    /** Chunks sent so far: 0 means the client has seen nothing of this attempt. */
-    public int sent() {
-        return seq;
+    /** Whether this attempt has given the client any content (sent or buffered): false means a clean slate. */
+    public boolean started() {
+        return seq > 0 || !pending.isEmpty();
     }
 
-    /** A content delta; {@code header} and {@code attempts} are asked for only if this is the attempt's first chunk. */
+    /** A content delta; {@code header} and {@code attempts} are asked for only if it goes out as the attempt's first chunk. */
     public void content(Delta delta, Supplier<Header> header, Supplier<List<Attempt>> attempts) {
+        if (!coalescing.enabled() || delta.logprobsJson() != null) {
+            // Logprobs belong to exactly this delta's tokens: never merged.
+            flushPending();
+            sendContent(delta, header, attempts);
+            return;
+        }
+        if (!pending.accepts(delta)) {
+            flushPending();
+        }
+        pending.add(delta);
+        pendingHeader = header;
+        pendingAttempts = attempts;
+        if (pending.chars() >= coalescing.maxChars()) {
+            flushPending();
+        } else if (request.getStream()) {
+            long sinceLast = TimeUnit.NANOSECONDS.toMillis(coalescing.nanoTime().getAsLong() - lastSentNanos);
+            if (seq == 0 || sinceLast >= coalescing.windowMs()) {
+                flushPending();
+            } else if (flushTimer < 0) {
+                flushTimer = coalescing.timers().schedule(coalescing.windowMs() - sinceLast, this::onFlushTimer);
+            }
+        }
+    }
+
+    /** The last chunk of a finished answer, carrying whatever content was still buffered. */
+    public CompletableFuture<Void> finish(String finishReason, Usage usage, Header header, List<Attempt> attempts) {
+        ReplyChunk.Builder chunk = start(header, attempts);
+        if (!pending.isEmpty()) {
+            withPending(chunk);
+        }
+        chunk.setFinishReason(finishReason)
+                .setUsage(usage)
+                .setAttempts(attempts)
+                .setFinal$(true);
+        send(chunk);
+        return lastAck;
+    }
+
+    /** A terminal error: the request ends here (after the content still buffered). */
+    public CompletableFuture<Void> error(ReplyError error, Header header, List<Attempt> attempts) {
+        flushPending();
+        ReplyChunk.Builder chunk = start(header, attempts)
+                .setError(error)
+                .setAttempts(attempts)
+                .setFinal$(true);
+        send(chunk);
+        return lastAck;
+    }
+
+    /** The request ended without a terminal chunk (cancelled, abandoned): buffered content is dropped. */
+    public void discard() {
+        cancelFlushTimer();
+        pending.clear();
+    }
+
+    private void onFlushTimer() {
+        flushTimer = -1;
+        flushPending();
+    }
+
+    private void flushPending() {
+        cancelFlushTimer();
+        if (pending.isEmpty()) {
+            return;
+        }
+        ReplyChunk.Builder chunk = seq == 0 ? start(pendingHeader.get(), pendingAttempts.get()) : start(null, null);
+        send(withPending(chunk));
+    }
+
+    private ReplyChunk.Builder withPending(ReplyChunk.Builder chunk) {
+        chunk.setReasoning(pending.reasoning())
+                .setReasoningSignature(pending.signature())
+                .setText(pending.text())
+                .setToolCalls(pending.toolCalls());
+        pending.clear();
+        return chunk;
+    }
+
+    private void sendContent(Delta delta, Supplier<Header> header, Supplier<List<Attempt>> attempts) {
         ReplyChunk.Builder chunk = (seq == 0 ? start(header.get(), attempts.get()) : start(null, null))
                 .setText(emptyToNull(delta.text()))
                 .setReasoning(emptyToNull(delta.reasoning()))
@@ -55,25 +144,11 @@ public final class ChunkWriter {
         send(chunk);
     }
 
-    /** The last chunk of a finished answer. */
-    public CompletableFuture<Void> finish(String finishReason, Usage usage, Header header, List<Attempt> attempts) {
-        ReplyChunk.Builder chunk = start(header, attempts)
-                .setFinishReason(finishReason)
-                .setUsage(usage)
-                .setAttempts(attempts)
-                .setFinal$(true);
-        send(chunk);
-        return lastAck;
-    }
-
-    /** A terminal error: the request ends here. */
-    public CompletableFuture<Void> error(ReplyError error, Header header, List<Attempt> attempts) {
-        ReplyChunk.Builder chunk = start(header, attempts)
-                .setError(error)
-                .setAttempts(attempts)
-                .setFinal$(true);
-        send(chunk);
-        return lastAck;
+    private void cancelFlushTimer() {
+        if (flushTimer >= 0) {
+            coalescing.timers().cancel(flushTimer);
+            flushTimer = -1;
+        }
     }
 
     private ReplyChunk.Builder start(Header header, List<Attempt> attempts) {
@@ -97,6 +172,7 @@ public final class ChunkWriter {
 
     private void send(ReplyChunk.Builder chunk) {
         seq++;
+        lastSentNanos = coalescing.nanoTime().getAsLong();
         // Same producer, same partition: acks arrive in order, so the last ack covers every earlier chunk.
         lastAck = publisher.chunk(request.getReplyTo(), chunk.build());
     }

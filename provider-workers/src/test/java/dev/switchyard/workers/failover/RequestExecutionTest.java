@@ -28,6 +28,7 @@ import dev.switchyard.workers.providers.ProviderProtocol;
 import dev.switchyard.workers.providers.ProviderRegistry;
 import dev.switchyard.workers.providers.ProvidersConfig;
 import dev.switchyard.workers.providers.UpstreamFailure;
+import dev.switchyard.workers.replies.Coalescing;
 import dev.switchyard.workers.replies.ReplySink;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
@@ -394,7 +395,7 @@ class RequestExecutionTest {
         WorkerRuntime runtime = new WorkerRuntime(vertx, CATALOG, new ProviderRegistry(providers),
                 new ProviderAdapters(Map.of(ProviderProtocol.OPENAI_CHAT, adapter, ProviderProtocol.ANTHROPIC_MESSAGES, adapter)),
                 sink, health, new AttemptIds("test"),
-                new WorkerMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
+                new WorkerMetrics(new SimpleMeterRegistry()), Clock.systemUTC(), Coalescing.OFF);
         Dispatch dispatch = Dispatch.newBuilder()
                 .setRequest(request)
                 .setCandidates(models.stream().map(m -> new Candidate(m, null)).toList())

@@ -21,10 +21,27 @@ import java.util.TreeSet;
  */
 public final class OffsetTracker {
     private static final Logger LOG = LoggerFactory.getLogger(OffsetTracker.class);
+    /**
+     * Asynchronous commits at most this often. Every commit is a write to __consumer_offsets on the broker: once per
+     * poll it was one broker write per request and stage at load. Waiting costs nothing but redelivering (never losing)
+     * up to this much work after a crash, which redelivery already handles.
+     */
+    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
 
     private final Map<TopicPartition, TreeSet<Long>> inFlight = new HashMap<>();
     private final Map<TopicPartition, Long> nextAfterFinished = new HashMap<>();
     private final Map<TopicPartition, Long> lastCommitted = new HashMap<>();
+    private final long commitIntervalNanos;
+    private long lastAsyncCommitNanos;
+
+    public OffsetTracker() {
+        this(DEFAULT_COMMIT_INTERVAL);
+    }
+
+    public OffsetTracker(Duration commitInterval) {
+        this.commitIntervalNanos = commitInterval.toNanos();
+        this.lastAsyncCommitNanos = System.nanoTime() - commitIntervalNanos;
+    }
 
     public void started(TopicPartition partition, long offset) {
         inFlight.computeIfAbsent(partition, p -> new TreeSet<>()).add(offset);
@@ -64,10 +81,17 @@ public final class OffsetTracker {
 
     /**
      * Commits what {@link #takeCommittable()} allows on {@code consumer} (its owning thread): synchronously before a
-     * rebalance or close, asynchronously otherwise. A failed commit is only logged: a later commit covers it, and
-     * until then the records are redelivered rather than lost.
+     * rebalance or close, asynchronously (at most once per commit interval) otherwise. A failed commit is only logged:
+     * a later commit covers it, and until then the records are redelivered rather than lost.
      */
     public void commitTo(Consumer<?, ?> consumer, boolean sync) {
+        if (!sync) {
+            long now = System.nanoTime();
+            if (now - lastAsyncCommitNanos < commitIntervalNanos) {
+                return;
+            }
+            lastAsyncCommitNanos = now;
+        }
         Map<TopicPartition, OffsetAndMetadata> committable = takeCommittable();
         if (committable.isEmpty()) {
             return;
