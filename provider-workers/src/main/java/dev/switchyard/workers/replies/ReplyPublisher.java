@@ -11,16 +11,18 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Produces a request's reply chunks to exactly the partition its ingress owns ({@code reply_to}), keyed by request id,
- * and its Completion to {@code llm.completions}. One producer for the whole worker, fed through a {@link KafkaSender}
- * so that the event loops calling this never block on Kafka. The returned futures complete when the broker
- * acknowledged the record.
+ * and its Completion to {@code llm.completions}. Chunks and Completions go through two {@link KafkaSender}s (the
+ * worker's latency producer and its batching one), so that the event loops calling this never block on Kafka. The
+ * returned futures complete when the broker acknowledged the record.
  */
 public final class ReplyPublisher implements ReplySink {
-    private final KafkaSender sender;
+    private final KafkaSender chunks;
+    private final KafkaSender completions;
     private final EventSerdes serdes;
 
-    public ReplyPublisher(KafkaSender sender, EventSerdes serdes) {
-        this.sender = sender;
+    public ReplyPublisher(KafkaSender chunks, KafkaSender completions, EventSerdes serdes) {
+        this.chunks = chunks;
+        this.completions = completions;
         this.serdes = serdes;
     }
 
@@ -28,7 +30,7 @@ public final class ReplyPublisher implements ReplySink {
     public CompletableFuture<Void> chunk(ReplyAddress to, ReplyChunk chunk) {
         try {
             byte[] value = serdes.replies.serialize(Topics.REPLIES, chunk);
-            return sender.send(new ProducerRecord<>(to.getTopic(), to.getPartition(), chunk.getRequestId(), value));
+            return chunks.send(new ProducerRecord<>(to.getTopic(), to.getPartition(), chunk.getRequestId(), value));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -38,7 +40,7 @@ public final class ReplyPublisher implements ReplySink {
     public CompletableFuture<Void> completion(Completion completion) {
         try {
             byte[] value = serdes.completions.serialize(Topics.COMPLETIONS, completion);
-            return sender.send(new ProducerRecord<>(Topics.COMPLETIONS, completion.getRequestId(), value));
+            return completions.send(new ProducerRecord<>(Topics.COMPLETIONS, completion.getRequestId(), value));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -11,31 +11,45 @@ import java.util.function.Consumer;
  * line that ends it, or at {@link #end} when the body stops without one. Not thread-safe (one per response).
  */
 public final class SseParser {
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+    /** The start of a line that the previous network chunk cut: most lines never need it. */
+    private final ByteArrayOutputStream carry = new ByteArrayOutputStream(256);
     private String event;
     private StringBuilder data;
 
     public void feed(byte[] bytes, Consumer<SseEvent> out) {
-        for (byte b : bytes) {
-            if (b == '\n') {
-                onLine(out);
-            } else {
-                line.write(b);
+        int start = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] != '\n') {
+                continue;
             }
+            if (carry.size() == 0) {
+                onLine(new String(bytes, start, i - start, StandardCharsets.UTF_8), out);
+            } else {
+                carry.write(bytes, start, i - start);
+                onLine(takeCarry(), out);
+            }
+            start = i + 1;
+        }
+        if (start < bytes.length) {
+            carry.write(bytes, start, bytes.length - start);
         }
     }
 
     /** The body ended: dispatch what is pending (a last line or event without its terminating newline). */
     public void end(Consumer<SseEvent> out) {
-        if (line.size() > 0) {
-            onLine(out);
+        if (carry.size() > 0) {
+            onLine(takeCarry(), out);
         }
         dispatch(out);
     }
 
-    private void onLine(Consumer<SseEvent> out) {
-        String text = line.toString(StandardCharsets.UTF_8);
-        line.reset();
+    private String takeCarry() {
+        String text = carry.toString(StandardCharsets.UTF_8);
+        carry.reset();
+        return text;
+    }
+
+    private void onLine(String text, Consumer<SseEvent> out) {
         if (text.endsWith("\r")) {
             text = text.substring(0, text.length() - 1);
         }
