@@ -184,6 +184,35 @@ class ProviderWorkerIT {
     }
 
     @Test
+    void aBurstOfDeltasTravelsAsTheFirstDeltaThenFewRecordsWithTheWholeText() {
+        mock.failNext("gpt-5.2", 1, MockBehaviour.ofChunks(20)); // no delay between them: one burst
+        ChatRequest request = request("Burst").build();
+        dispatch(request, List.of("openai/gpt-5.2"), null);
+
+        List<ReplyChunk> replies = replies(collector.awaitFinal(request.getRequestId(), WAIT));
+        assertContiguousSingleAttempt(replies);
+        assertThat(replies.size()).as("records for 20 deltas").isBetween(2, 10);
+        assertThat(replies.get(0).getText()).isNotBlank(); // the first delta went out alone, at once
+        assertThat(text(replies).split(" ")).hasSizeGreaterThanOrEqualTo(20);
+        assertThat(text(replies)).startsWith("Hello from gpt-5.2");
+    }
+
+    @Test
+    void aNonStreamingClientsAnswerIsOneRecord() {
+        mock.failNext("gpt-5.2", 1, MockBehaviour.ofChunks(20).withInterTokenMs(10)); // slower than the window, too
+        ChatRequest request = request("Whole").setStream(false).build();
+        dispatch(request, List.of("openai/gpt-5.2"), null);
+
+        List<ReplyChunk> replies = replies(collector.awaitFinal(request.getRequestId(), WAIT));
+        assertThat(replies).singleElement().satisfies(only -> {
+            assertThat(only.getSeq()).isZero();
+            assertThat(only.getFinal$()).isTrue();
+            assertThat(only.getModelId()).isEqualTo("openai/gpt-5.2");
+            assertThat(only.getText()).startsWith("Hello from gpt-5.2");
+        });
+    }
+
+    @Test
     void streamsAnAnthropicAnswer() {
         ChatRequest.Builder builder = request("Hi Claude").setUserId("user-2").setMetadata(Map.of("tier", "free"));
         ChatRequest request = builder.setMessagesJson("[{\"role\":\"system\",\"content\":\"Be brief.\"},"

@@ -1,5 +1,6 @@
 package dev.switchyard.ingress.openai;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchyard.events.ReplyChunk;
@@ -23,6 +24,7 @@ public final class OpenAiStreamResponder implements ChatResponder {
     private String model;
     private boolean roleSent;
     private Usage usage;
+    private String textEventPrefix;
 
     public OpenAiStreamResponder(String requestId, long createdEpochSeconds, boolean includeUsage, String requestedModel) {
         this.id = OpenAiJson.completionId(requestId);
@@ -48,6 +50,9 @@ public final class OpenAiStreamResponder implements ChatResponder {
         }
         if (chunk.getUsage() != null) {
             usage = chunk.getUsage();
+        }
+        if (roleSent && isPlainText(chunk)) {
+            return textEvent(chunk.getText());
         }
         ObjectNode delta = Json.object();
         if (!roleSent) {
@@ -98,6 +103,7 @@ public final class OpenAiStreamResponder implements ChatResponder {
     @Override
     public void reset() {
         model = null;
+        textEventPrefix = null;
         roleSent = false;
         usage = null;
     }
@@ -137,6 +143,27 @@ public final class OpenAiStreamResponder implements ChatResponder {
             return chunk.getFinishReason();
         }
         return chunk.getToolCalls().isEmpty() ? "stop" : "tool_calls";
+    }
+
+    /** Most chunks of an answer: a text delta and nothing else. */
+    private static boolean isPlainText(ReplyChunk chunk) {
+        return chunk.getText() != null && chunk.getReasoning() == null && chunk.getToolCalls().isEmpty()
+                && chunk.getLogprobsJson() == null && !chunk.getFinal$();
+    }
+
+    /**
+     * The same event the general path renders for a text-only delta, as a string: the header part is the same for
+     * every chunk of the answer, so it is rendered once instead of building and writing a JSON tree per token.
+     */
+    private String textEvent(String text) {
+        if (textEventPrefix == null) {
+            String header = Json.write(header());
+            textEventPrefix = "data: " + header.substring(0, header.length() - 1)
+                    + ",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"";
+        }
+        StringBuilder out = new StringBuilder(textEventPrefix.length() + text.length() + 64).append(textEventPrefix);
+        JsonStringEncoder.getInstance().quoteAsString(text, out);
+        return out.append("\"},\"logprobs\":null,\"finish_reason\":null}]}\n\n").toString();
     }
 
     private static String event(ObjectNode node) {

@@ -35,6 +35,20 @@ class OpenAiStreamResponderTest {
     }
 
     @Test
+    void textThatNeedsEscapingSurvivesTheTextOnlyFastPath() throws Exception {
+        OpenAiStreamResponder responder = new OpenAiStreamResponder("req_abc", 1_700_000_000L, false, "router/support");
+        responder.onChunk(first("req_abc", "w-1", "Hi", List.of(attempt(1, "openai/gpt-5.2", "ok", null))));
+        String tricky = "say \"yes\"\n\ttab \\ back\u0001 é 😀 </script>";
+        String event = responder.onChunk(text("req_abc", "w-1", 1, tricky));
+
+        assertThat(event).startsWith("data: " + HEAD).endsWith("\n\n");
+        com.fasterxml.jackson.databind.JsonNode parsed = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(event.substring("data: ".length()).strip());
+        assertThat(parsed.at("/choices/0/delta/content").asText()).isEqualTo(tricky);
+        assertThat(parsed.at("/choices/0/finish_reason").isNull()).isTrue();
+    }
+
+    @Test
     void toolCallsAndReasoningWithoutUsage() {
         OpenAiStreamResponder responder = new OpenAiStreamResponder("req_abc", 1_700_000_000L, false, "gpt-5.2");
         String out = responder.onChunk(chunk("req_abc", "w-1", 0).setModelName("gpt-5.2-2025-12-11").setReasoning("Thinking").build())

@@ -1,5 +1,7 @@
 package dev.switchyard.workers.providers.openai;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchyard.events.ToolCallDelta;
 import dev.switchyard.events.Usage;
@@ -10,6 +12,7 @@ import dev.switchyard.workers.providers.UpstreamFailure;
 import dev.switchyard.workers.providers.http.SseEvent;
 import dev.switchyard.workers.providers.http.StreamDecoder;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,61 +37,153 @@ public final class OpenAiStreamDecoder implements StreamDecoder {
             done = true;
             return;
         }
-        JsonNode chunk;
+        Chunk chunk;
         try {
-            chunk = Json.MAPPER.readTree(data);
+            chunk = Chunk.parse(data);
         } catch (Exception e) {
             listener.onError(UpstreamFailure.streamBroken("unreadable event from the provider: " + abbreviate(data)));
             return;
         }
-        if (chunk.hasNonNull("error")) {
-            listener.onError(inStreamError(chunk.get("error")));
+        if (chunk.error != null) {
+            listener.onError(inStreamError(chunk.error));
             return;
         }
-        String model = Json.text(chunk, "model");
-        String newModel = model != null && !model.equals(modelName) ? model : null;
+        String newModel = chunk.model != null && !chunk.model.equals(modelName) ? chunk.model : null;
         if (newModel != null) {
-            modelName = model;
+            modelName = chunk.model;
+        }
+        String finishReason = chunk.finishReason;
+        if (finishReason != null) {
+            finishSeen = true;
+            if (finishReason.equals("function_call")) {
+                finishReason = "tool_calls";
+            }
+        }
+        String text = chunk.content != null ? chunk.content : chunk.refusal;
+        String reasoning = chunk.reasoningContent != null ? chunk.reasoningContent : chunk.reasoning;
+        Delta out = new Delta(text, reasoning, chunk.toolCalls, finishReason, chunk.usage, newModel, null, chunk.logprobs);
+        if (out.hasContent() || finishReason != null || chunk.usage != null || newModel != null) {
+            listener.onDelta(out);
+        }
+    }
+
+    /**
+     * The fields of one chunk this decoder uses, read with a streaming parser: every token of an answer is one
+     * chunk, and building a JSON tree of each was the largest part of the worker's CPU per token after the network.
+     * Only the rare parts (tool calls, logprobs, usage, an error) are read as trees.
+     */
+    private static final class Chunk {
+        JsonNode error;
+        String model;
+        String content;
+        String refusal;
+        String reasoningContent;
+        String reasoning;
+        final List<ToolCallDelta> toolCalls = new ArrayList<>();
+        String finishReason;
+        String logprobs;
+        Usage usage;
+
+        static Chunk parse(String data) throws IOException {
+            Chunk chunk = new Chunk();
+            try (JsonParser p = Json.MAPPER.createParser(data)) {
+                if (p.nextToken() != JsonToken.START_OBJECT) {
+                    throw new IOException("not a JSON object");
+                }
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    JsonToken value = p.nextToken();
+                    switch (field) {
+                        case "error" -> chunk.error = value == JsonToken.VALUE_NULL ? null : p.readValueAsTree();
+                        case "model" -> chunk.model = scalar(p);
+                        case "choices" -> chunk.readChoices(p);
+                        case "usage" -> {
+                            JsonNode u = p.readValueAsTree();
+                            chunk.usage = u != null && u.isObject() ? usage(u) : null;
+                        }
+                        default -> p.skipChildren();
+                    }
+                }
+            }
+            return chunk;
         }
 
-        String text = null;
-        String reasoning = null;
-        List<ToolCallDelta> toolCalls = new ArrayList<>();
-        String finishReason = null;
-        String logprobs = null;
-        JsonNode choices = chunk.path("choices");
-        if (choices.isArray() && !choices.isEmpty()) {
-            JsonNode choice = choices.get(0);
-            JsonNode delta = choice.path("delta");
-            text = Json.text(delta, "content");
-            if (text == null) {
-                text = Json.text(delta, "refusal");
+        private void readChoices(JsonParser p) throws IOException {
+            if (p.currentToken() != JsonToken.START_ARRAY) {
+                p.skipChildren();
+                return;
             }
-            reasoning = Json.text(delta, "reasoning_content");
-            if (reasoning == null) {
-                reasoning = Json.text(delta, "reasoning");
+            boolean first = true;
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                if (first && p.currentToken() == JsonToken.START_OBJECT) {
+                    readChoice(p);
+                } else {
+                    p.skipChildren();
+                }
+                first = false;
             }
-            for (JsonNode call : delta.path("tool_calls")) {
-                JsonNode function = call.path("function");
-                toolCalls.add(new ToolCallDelta(call.path("index").asInt(toolCalls.size()), Json.text(call, "id"),
-                        Json.text(function, "name"), Json.text(function, "arguments")));
-            }
-            JsonNode tokenLogprobs = choice.path("logprobs").path("content");
-            if (tokenLogprobs.isArray() && !tokenLogprobs.isEmpty()) {
-                logprobs = Json.write(tokenLogprobs);
-            }
-            finishReason = Json.text(choice, "finish_reason");
-            if (finishReason != null) {
-                finishSeen = true;
-                if (finishReason.equals("function_call")) {
-                    finishReason = "tool_calls";
+        }
+
+        private void readChoice(JsonParser p) throws IOException {
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "delta" -> {
+                        if (value == JsonToken.START_OBJECT) {
+                            readDelta(p);
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                    case "finish_reason" -> finishReason = scalar(p);
+                    case "logprobs" -> {
+                        JsonNode tokenLogprobs = value == JsonToken.START_OBJECT ? p.<JsonNode>readValueAsTree().path("content") : null;
+                        if (tokenLogprobs != null && tokenLogprobs.isArray() && !tokenLogprobs.isEmpty()) {
+                            logprobs = Json.write(tokenLogprobs);
+                        }
+                        if (value != JsonToken.START_OBJECT) {
+                            p.skipChildren();
+                        }
+                    }
+                    default -> p.skipChildren();
                 }
             }
         }
-        Usage usage = chunk.hasNonNull("usage") && chunk.get("usage").isObject() ? usage(chunk.get("usage")) : null;
-        Delta out = new Delta(text, reasoning, toolCalls, finishReason, usage, newModel, null, logprobs);
-        if (out.hasContent() || finishReason != null || usage != null || newModel != null) {
-            listener.onDelta(out);
+
+        private void readDelta(JsonParser p) throws IOException {
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                switch (field) {
+                    case "content" -> content = scalar(p);
+                    case "refusal" -> refusal = scalar(p);
+                    case "reasoning_content" -> reasoningContent = scalar(p);
+                    case "reasoning" -> reasoning = scalar(p);
+                    case "tool_calls" -> {
+                        JsonNode calls = p.readValueAsTree();
+                        for (JsonNode call : calls == null ? List.<JsonNode>of() : calls) {
+                            JsonNode function = call.path("function");
+                            toolCalls.add(new ToolCallDelta(call.path("index").asInt(toolCalls.size()), Json.text(call, "id"),
+                                    Json.text(function, "name"), Json.text(function, "arguments")));
+                        }
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+        }
+
+        /** A scalar's text (as {@link Json#text} reads it); null for null and for objects/arrays, which are skipped. */
+        private static String scalar(JsonParser p) throws IOException {
+            JsonToken token = p.currentToken();
+            if (token == JsonToken.VALUE_NULL) {
+                return null;
+            }
+            if (token.isStructStart()) {
+                p.skipChildren();
+                return null;
+            }
+            return p.getText();
         }
     }
 

@@ -83,4 +83,27 @@ class OpenAiStreamDecoderTest {
         assertThat(decoder.acceptsEndOfBody()).isTrue();
         assertThat(out.finishReason()).isEqualTo("length");
     }
+
+    @Test
+    void readsOnlyTheFirstChoiceAndSkipsFieldsItDoesNotKnow() {
+        OpenAiStreamDecoder decoder = new OpenAiStreamDecoder();
+        RecordingListener out = new RecordingListener();
+        decoder.onEvent(new SseEvent(null, "{\"id\":\"c1\",\"system_fingerprint\":null,\"extra\":{\"a\":[1,{\"b\":2}]},"
+                + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"first\",\"annotations\":[]},"
+                + "\"logprobs\":null,\"finish_reason\":null},{\"index\":1,\"delta\":{\"content\":\"second\"}}],\"model\":\"m\"}"), out);
+
+        assertThat(out.text()).isEqualTo("first");
+        assertThat(out.deltas).singleElement().satisfies(d -> assertThat(d.modelName()).isEqualTo("m"));
+        assertThat(out.failure).isNull();
+    }
+
+    @Test
+    void aTruncatedEventIsABrokenStream() {
+        OpenAiStreamDecoder decoder = new OpenAiStreamDecoder();
+        RecordingListener out = new RecordingListener();
+        decoder.onEvent(new SseEvent(null, "{\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi"), out);
+
+        assertThat(out.failure.kind()).isEqualTo(UpstreamFailure.Kind.STREAM_BROKEN);
+        assertThat(out.deltas).isEmpty();
+    }
 }
