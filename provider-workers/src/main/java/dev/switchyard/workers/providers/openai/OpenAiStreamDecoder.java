@@ -98,8 +98,11 @@ public final class OpenAiStreamDecoder implements StreamDecoder {
                         case "model" -> chunk.model = scalar(p);
                         case "choices" -> chunk.readChoices(p);
                         case "usage" -> {
-                            JsonNode u = p.readValueAsTree();
-                            chunk.usage = u != null && u.isObject() ? usage(u) : null;
+                            if (value == JsonToken.START_OBJECT) {
+                                chunk.usage = usage(p.readValueAsTree());
+                            } else {
+                                p.skipChildren(); // usage: null on every chunk but the last
+                            }
                         }
                         default -> p.skipChildren();
                     }
