@@ -82,6 +82,7 @@ public final class ChunkWriter {
 
     /** The last chunk of a finished answer, carrying whatever content was still buffered. */
     public CompletableFuture<Void> finish(String finishReason, Usage usage, Header header, List<Attempt> attempts) {
+        cancelFlushTimer();
         ReplyChunk chunk = start(header, attempts);
         if (!pending.isEmpty()) {
             withPending(chunk);
