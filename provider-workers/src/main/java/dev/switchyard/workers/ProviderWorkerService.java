@@ -171,10 +171,11 @@ public final class ProviderWorkerService implements AutoCloseable {
     }
 
     private void releasePartialStart() {
-        for (KafkaSender sender : new KafkaSender[] {replySender, eventSender}) {
-            if (sender != null) {
-                sender.close();
-            }
+        if (replySender != null) {
+            replySender.close();
+        }
+        if (eventSender != null) {
+            eventSender.close();
         }
         if (replyProducer != null) {
             replyProducer.close(Duration.ZERO);
