@@ -4,9 +4,9 @@ import dev.switchyard.events.ProviderHealth;
 import dev.switchyard.schemas.Topics;
 import dev.switchyard.schemas.kafka.KafkaSettings;
 import dev.switchyard.schemas.serde.AvroSerde;
+import dev.switchyard.schemas.kafka.WholeTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -15,7 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,13 +59,7 @@ public final class ProviderHealthView implements AutoCloseable {
 
     private void run() {
         try {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (PartitionInfo info : consumer.partitionsFor(Topics.PROVIDER_HEALTH, Duration.ofSeconds(30))) {
-                partitions.add(new TopicPartition(info.topic(), info.partition()));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            Map<TopicPartition, Long> end = WholeTopic.assignFromBeginning(consumer, Topics.PROVIDER_HEALTH, Duration.ofSeconds(30));
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     if (record.key() == null) {
@@ -82,7 +75,7 @@ public final class ProviderHealthView implements AutoCloseable {
                         LOG.error("skipping unreadable provider health {} at offset {}: {}", record.key(), record.offset(), e.getMessage());
                     }
                 }
-                if (!caughtUp && end.entrySet().stream().allMatch(p -> consumer.position(p.getKey()) >= p.getValue())) {
+                if (!caughtUp && WholeTopic.reached(consumer, end)) {
                     caughtUp = true;
                 }
             }

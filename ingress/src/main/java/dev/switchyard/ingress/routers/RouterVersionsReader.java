@@ -4,16 +4,15 @@ import dev.switchyard.events.RouterConfig;
 import dev.switchyard.schemas.Topics;
 import dev.switchyard.schemas.kafka.KafkaSettings;
 import dev.switchyard.schemas.serde.AvroSerde;
+import dev.switchyard.schemas.kafka.WholeTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -45,15 +44,9 @@ public final class RouterVersionsReader {
         String prefix = routerId + "@";
         TreeMap<Long, RouterConfig> byVersion = new TreeMap<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.consumer(null, clientId + "-" + readers.incrementAndGet()))) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (PartitionInfo info : consumer.partitionsFor(Topics.ROUTER_VERSIONS, READ_TIMEOUT)) {
-                partitions.add(new TopicPartition(info.topic(), info.partition()));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, READ_TIMEOUT);
+            Map<TopicPartition, Long> end = WholeTopic.assignFromBeginning(consumer, Topics.ROUTER_VERSIONS, READ_TIMEOUT);
             Instant giveUp = Instant.now().plus(READ_TIMEOUT);
-            while (!reached(consumer, end)) {
+            while (!WholeTopic.reached(consumer, end)) {
                 if (Instant.now().isAfter(giveUp)) {
                     throw new IllegalStateException("reading " + Topics.ROUTER_VERSIONS + " took longer than " + READ_TIMEOUT);
                 }
@@ -71,14 +64,5 @@ public final class RouterVersionsReader {
             }
         }
         return List.copyOf(byVersion.values());
-    }
-
-    private static boolean reached(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> partition : end.entrySet()) {
-            if (consumer.position(partition.getKey()) < partition.getValue()) {
-                return false;
-            }
-        }
-        return true;
     }
 }

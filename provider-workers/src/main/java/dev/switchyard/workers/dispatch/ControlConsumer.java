@@ -4,17 +4,14 @@ import dev.switchyard.events.Control;
 import dev.switchyard.events.ControlAction;
 import dev.switchyard.schemas.Topics;
 import dev.switchyard.schemas.serde.AvroSerde;
+import dev.switchyard.schemas.kafka.WholeTopic;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
@@ -54,13 +51,7 @@ public final class ControlConsumer implements Runnable {
     @Override
     public void run() {
         try {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (PartitionInfo info : consumer.partitionsFor(Topics.CONTROL, Duration.ofSeconds(30))) {
-                partitions.add(new TopicPartition(info.topic(), info.partition()));
-            }
-            consumer.assign(partitions);
-            consumer.seekToEnd(partitions);
-            partitions.forEach(p -> consumer.position(p, Duration.ofSeconds(30))); // resolve the lazy seek now
+            WholeTopic.assignAtEnd(consumer, Topics.CONTROL, Duration.ofSeconds(30));
             positioned = true;
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {

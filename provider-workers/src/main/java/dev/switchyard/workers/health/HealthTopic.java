@@ -3,19 +3,17 @@ package dev.switchyard.workers.health;
 import dev.switchyard.events.ProviderHealth;
 import dev.switchyard.schemas.Topics;
 import dev.switchyard.schemas.serde.AvroSerde;
+import dev.switchyard.schemas.kafka.WholeTopic;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import dev.switchyard.workers.replies.KafkaSender;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -69,13 +67,7 @@ public final class HealthTopic implements Runnable {
     @Override
     public void run() {
         try {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (PartitionInfo info : consumer.partitionsFor(Topics.PROVIDER_HEALTH, Duration.ofSeconds(30))) {
-                partitions.add(new TopicPartition(info.topic(), info.partition()));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            Map<TopicPartition, Long> end = WholeTopic.assignFromBeginning(consumer, Topics.PROVIDER_HEALTH, Duration.ofSeconds(30));
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     if (record.value() == null) {
@@ -87,7 +79,7 @@ public final class HealthTopic implements Runnable {
                         LOG.error("skipping unreadable provider health {} at offset {}: {}", record.key(), record.offset(), e.getMessage());
                     }
                 }
-                if (!caughtUp && reached(end)) {
+                if (!caughtUp && WholeTopic.reached(consumer, end)) {
                     caughtUp = true;
                     LOG.debug("provider.health read up to {}", end);
                 }
@@ -100,14 +92,5 @@ public final class HealthTopic implements Runnable {
             running = false;
             consumer.close(Duration.ofSeconds(5));
         }
-    }
-
-    private boolean reached(Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> partition : end.entrySet()) {
-            if (consumer.position(partition.getKey()) < partition.getValue()) {
-                return false;
-            }
-        }
-        return true;
     }
 }

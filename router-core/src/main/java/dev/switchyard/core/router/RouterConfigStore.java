@@ -4,9 +4,9 @@ import dev.switchyard.events.RouterConfig;
 import dev.switchyard.schemas.Topics;
 import dev.switchyard.schemas.kafka.KafkaSettings;
 import dev.switchyard.schemas.serde.AvroSerde;
+import dev.switchyard.schemas.kafka.WholeTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -15,7 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -122,13 +121,7 @@ public final class RouterConfigStore implements AutoCloseable {
 
     private void run() {
         try {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (PartitionInfo info : consumer.partitionsFor(Topics.ROUTER_CONFIGS, Duration.ofSeconds(30))) {
-                partitions.add(new TopicPartition(info.topic(), info.partition()));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> endAtStart = consumer.endOffsets(partitions);
+            Map<TopicPartition, Long> endAtStart = WholeTopic.assignFromBeginning(consumer, Topics.ROUTER_CONFIGS, Duration.ofSeconds(30));
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     try {
@@ -138,7 +131,7 @@ public final class RouterConfigStore implements AutoCloseable {
                         LOG.error("skipping unreadable router config {} at {}@{}: {}", record.key(), record.partition(), record.offset(), e.getMessage());
                     }
                 }
-                if (caughtUp.getCount() > 0 && endAtStart.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                if (caughtUp.getCount() > 0 && WholeTopic.reached(consumer, endAtStart)) {
                     caughtUp.countDown();
                     LOG.info("router configs loaded: {} routers", routers.size());
                 }
