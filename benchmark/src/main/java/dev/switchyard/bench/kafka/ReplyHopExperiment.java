@@ -45,13 +45,18 @@ public final class ReplyHopExperiment {
 
     public static List<Setting> settings() {
         List<Setting> s = new ArrayList<>();
-        s.add(new Setting("today: linger 0, lz4, fetch wait 100", Map.of(), Map.of()));
-        s.add(new Setting("linger 0, no compression", Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none"), Map.of()));
+        s.add(new Setting("linger 0, lz4", Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), Map.of()));
+        s.add(new Setting("today (KafkaSettings): linger 0, no compression, fetch wait 100", Map.of(), Map.of()));
         s.add(new Setting("linger 1 ms, no compression", Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none",
                 ProducerConfig.LINGER_MS_CONFIG, 1), Map.of()));
         s.add(new Setting("linger 2 ms, no compression", Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none",
                 ProducerConfig.LINGER_MS_CONFIG, 2), Map.of()));
-        s.add(new Setting("linger 5 ms, lz4", Map.of(ProducerConfig.LINGER_MS_CONFIG, 5), Map.of()));
+        s.add(new Setting("linger 5 ms, lz4", Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+                ProducerConfig.LINGER_MS_CONFIG, 5), Map.of()));
+        // One produce request in flight per connection: records sent while one is out wait for its answer and leave
+        // together in the next one, so batching grows with load and costs nothing when idle (Nagle's idea).
+        s.add(new Setting("linger 0, no compression, 1 request in flight", Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                "none", ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1), Map.of()));
         // The consumer side: fetch.min.bytes=1 answers every fetch at once, so a consumer with steady traffic fetches
         // back to back, a few records each; a small min.bytes with a 2 ms wait bounds the fetch rate.
         s.add(new Setting("linger 2 ms, no compression, fetch min 16 KB / wait 2 ms",
