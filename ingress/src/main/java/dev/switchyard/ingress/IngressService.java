@@ -9,6 +9,7 @@ import dev.switchyard.ingress.chat.ModelResolver;
 import dev.switchyard.ingress.experiments.ExperimentsApi;
 import dev.switchyard.ingress.health.HealthChecks;
 import dev.switchyard.ingress.http.ApiException;
+import dev.switchyard.ingress.http.HttpListeners;
 import dev.switchyard.ingress.kafka.EventPublisher;
 import dev.switchyard.ingress.metrics.IngressMetrics;
 import dev.switchyard.ingress.models.ModelsHandler;
@@ -25,7 +26,6 @@ import dev.switchyard.ingress.routers.RouterVersionsReader;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -60,6 +60,8 @@ import java.util.function.BooleanSupplier;
 public final class IngressService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngressService.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** HTTP servers sharing the port, one per event loop: one per core (see {@link HttpListeners}). */
+    private static final int HTTP_EVENT_LOOPS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
     private final IngressConfig config;
     private final Vertx vertx;
@@ -76,7 +78,7 @@ public final class IngressService implements AutoCloseable {
     private ChatGateway gateway;
     private WorkerExecutor routerChanges;
     private WorkerExecutor routerReads;
-    private HttpServer server;
+    private HttpListeners listeners;
     private volatile boolean started;
     private boolean vertxClosed;
 
@@ -125,11 +127,11 @@ public final class IngressService implements AutoCloseable {
             routerChanges = vertx.createSharedWorkerExecutor(id + "-router-changes", 1);
             routerReads = vertx.createSharedWorkerExecutor(id + "-router-reads", 2);
             Router router = routes();
-            server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
-                    .requestHandler(router);
-            server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            listeners = HttpListeners.listen(vertx, new HttpServerOptions().setHost(config.host()).setPort(config.port()),
+                    router, HTTP_EVENT_LOOPS, Duration.ofSeconds(30));
             started = true;
-            LOG.info("ingress {} listening on http://{}:{}", id, config.host(), server.actualPort());
+            LOG.info("ingress {} listening on http://{}:{} ({} event loops)", id, config.host(), listeners.port(),
+                    listeners.instances());
             awaitOwnReadiness();
             return this;
         } catch (Exception e) {
@@ -143,7 +145,7 @@ public final class IngressService implements AutoCloseable {
 
     /** The port it listens on (the chosen one when configured with 0). */
     public int port() {
-        return server == null ? -1 : server.actualPort();
+        return listeners == null ? -1 : listeners.port();
     }
 
     /** True when every check of {@code /health} is. */
@@ -238,15 +240,14 @@ public final class IngressService implements AutoCloseable {
         if (gateway != null) {
             gateway.stopAccepting();
         }
-        if (server != null) {
+        if (listeners != null) {
             try {
                 // Stops accepting connections; open ones end after their current request, or at the timeout.
-                server.shutdown(config.drainTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                        .toCompletionStage().toCompletableFuture().get(config.drainTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+                listeners.shutdown(config.drainTimeout());
             } catch (Exception e) {
                 LOG.warn("ingress {}: HTTP server shutdown: {}", config.instanceId(), e.toString());
             }
-            server = null;
+            listeners = null;
         }
         for (AutoCloseable part : new AutoCloseable[]{experiments, replies, providerHealth, store, publisher}) {
             if (part != null) {
