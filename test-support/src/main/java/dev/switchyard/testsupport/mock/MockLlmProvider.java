@@ -763,15 +763,13 @@ public final class MockLlmProvider implements AutoCloseable {
                 i++;
                 if (interToken > 0 && (i < n || i == dieAfter)) {
                     resp.write(out.toString());
-                    out.setLength(0);
                     long dueNanos = arrivedNanos + TimeUnit.MILLISECONDS.toNanos(ttft + (long) interToken * i);
-                    long waitMs = Math.round((dueNanos - System.nanoTime()) / 1e6);
-                    if (waitMs > 0) {
-                        int next = i;
-                        schedule(waitMs, () -> step(p, next, new StringBuilder(), dieAfter, errorAfter, ttft,
-                                interToken));
-                        return;
-                    }
+                    // At least 1 ms even when late: each piece (and a die-after's close) gets its own event-loop
+                    // turn, as a provider's tokens do; the next piece's wait shrinks by as much, so nothing drifts.
+                    long waitMs = Math.max(1, Math.round((dueNanos - System.nanoTime()) / 1e6));
+                    int next = i;
+                    schedule(waitMs, () -> step(p, next, new StringBuilder(), dieAfter, errorAfter, ttft, interToken));
+                    return;
                 }
             }
         }
