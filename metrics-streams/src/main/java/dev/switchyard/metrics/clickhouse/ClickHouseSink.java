@@ -1,6 +1,7 @@
 package dev.switchyard.metrics.clickhouse;
 
 import dev.switchyard.events.Completion;
+import dev.switchyard.metrics.StreamsProperties;
 import dev.switchyard.metrics.streams.MetricsTopics;
 import dev.switchyard.schemas.kafka.KafkaSettings;
 import dev.switchyard.schemas.registry.SchemaRegistryException;
@@ -74,6 +75,9 @@ public final class ClickHouseSink implements AutoCloseable {
                           ClickHouseConnection clickHouse, int batchRows, Duration maxDelay) {
         Map<String, Object> props = kafka.consumer(groupId, "clickhouse-sink");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(500, batchRows));
+        // Rows wait up to maxDelay for their insert anyway: fetch many per request instead of one per record.
+        props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, StreamsProperties.LAZY_FETCH_MIN_BYTES);
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, StreamsProperties.LAZY_FETCH_MAX_WAIT_MS);
         this.consumer = new KafkaConsumer<>(props);
         this.topics = topics;
         this.completions = completions;
