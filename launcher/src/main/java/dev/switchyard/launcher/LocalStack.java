@@ -72,7 +72,8 @@ public final class LocalStack implements AutoCloseable {
         TopicProvisioner.ensureTopics(bootstrap, new TopicLayout(options.partitions(), options.partitions(), (short) 1));
         EventSerdes serdes = new EventSerdes(registryUrl);
         serdes.registerAll();
-        KafkaSettings kafkaSettings = new KafkaSettings(bootstrap, "switchyard");
+        // One producer for ingress, the routing engine and the workers' replies (see SharedProducer).
+        KafkaSettings kafkaSettings = new KafkaSettings(bootstrap, "switchyard").sharingOneProducer();
         ModelCatalog catalog = ModelCatalog.load(options.catalogFiles());
 
         String mockUrl = null;

@@ -26,6 +26,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -57,7 +58,7 @@ public final class ProviderWorkerService implements AutoCloseable {
     private final WorkerMetrics metrics;
     private Vertx vertx;
     private UpstreamHttp http;
-    private KafkaProducer<String, byte[]> replyProducer;
+    private Producer<String, byte[]> replyProducer;
     private KafkaProducer<String, byte[]> eventProducer;
     private KafkaSender replySender;
     private KafkaSender eventSender;
@@ -114,7 +115,7 @@ public final class ProviderWorkerService implements AutoCloseable {
         // Reply chunks are on the client's clock: sent at once (linger 0). Completions and health records are not:
         // lingering 5 ms lets one produce request carry many of them (async benchmark at 3,000+ completions/s: linger 1 ms
         // on the single producer raised throughput 2,784 -> 3,544/s but added ~1.5-2 ms to every answer's TTFT).
-        replyProducer = new KafkaProducer<>(kafka.producer(clientId), new StringSerializer(), new ByteArraySerializer());
+        replyProducer = kafka.openProducer(clientId);
         Map<String, Object> eventProps = kafka.producer(clientId + "-events");
         eventProps.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         eventProducer = new KafkaProducer<>(eventProps, new StringSerializer(), new ByteArraySerializer());

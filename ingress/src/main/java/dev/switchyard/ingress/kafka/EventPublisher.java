@@ -8,7 +8,7 @@ import dev.switchyard.events.RouterConfig;
 import dev.switchyard.schemas.Topics;
 import dev.switchyard.schemas.kafka.KafkaSettings;
 import dev.switchyard.schemas.serde.EventSerdes;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
@@ -21,7 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * Everything ingress writes to Kafka, through one idempotent acks=all producer. Sends complete a future on the
+ * Everything ingress writes to Kafka, through one idempotent acks=all producer (its own, or the process's shared one). Sends complete a future on the
  * producer's I/O thread: callers hop back to their Vert.x context before touching a response.
  */
 public final class EventPublisher implements AutoCloseable {
@@ -29,12 +29,12 @@ public final class EventPublisher implements AutoCloseable {
     private static final List<String> WRITTEN = List.of(Topics.REQUESTS, Topics.CONTROL, Topics.ROUTER_CONFIGS, Topics.ROUTER_VERSIONS,
             Topics.FEEDBACK);
 
-    private final KafkaProducer<String, byte[]> producer;
+    private final Producer<String, byte[]> producer;
     private final EventSerdes serdes;
     private volatile boolean healthy;
 
     public EventPublisher(KafkaSettings kafka, EventSerdes serdes, String clientId) {
-        this.producer = new KafkaProducer<>(kafka.producer(clientId));
+        this.producer = kafka.openProducer(clientId);
         this.serdes = serdes;
     }
 

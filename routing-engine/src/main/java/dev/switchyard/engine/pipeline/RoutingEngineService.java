@@ -14,14 +14,12 @@ import dev.switchyard.schemas.serde.EventSerdes;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +50,7 @@ public final class RoutingEngineService implements AutoCloseable {
     private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
     private final RequestRouter router;
     private final KafkaConsumer<String, byte[]> consumer;
-    private final KafkaProducer<String, byte[]> producer;
+    private final Producer<String, byte[]> producer;
     private final OffsetTracker offsets = new OffsetTracker();
     private final WaitingRequests waiting = new WaitingRequests();
     private final Thread thread;
@@ -81,8 +79,7 @@ public final class RoutingEngineService implements AutoCloseable {
         this.router = new RequestRouter(catalog, compiled::get);
         this.consumer = new KafkaConsumer<>(kafka.consumer(config.groupId(), "engine-" + config.instanceId()),
                 new StringDeserializer(), new ByteArrayDeserializer());
-        this.producer = new KafkaProducer<>(kafka.producer("engine-" + config.instanceId()),
-                new StringSerializer(), new ByteArraySerializer());
+        this.producer = kafka.openProducer("engine-" + config.instanceId());
         this.thread = new Thread(this::run, "routing-engine-" + config.instanceId());
     }
 

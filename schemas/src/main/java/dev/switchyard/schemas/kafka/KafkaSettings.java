@@ -1,6 +1,8 @@
 package dev.switchyard.schemas.kafka;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -14,8 +16,28 @@ import java.util.Map;
  * Client settings every service uses. Producers are idempotent with acks=all ("nothing acknowledged is lost");
  * consumers never auto-commit (a consumer commits only what it has finished). Linger and fetch wait are small
  * because every hop sits on a user's time to first token.
+ *
+ * @param sharedProducer null: every {@link #openProducer} makes a producer of its own; else the process's
+ *                       {@link SharedProducer} that every stage leases ({@link #sharingOneProducer()})
  */
-public record KafkaSettings(String bootstrapServers, String clientIdPrefix) {
+public record KafkaSettings(String bootstrapServers, String clientIdPrefix, SharedProducer sharedProducer) {
+
+    public KafkaSettings(String bootstrapServers, String clientIdPrefix) {
+        this(bootstrapServers, clientIdPrefix, null);
+    }
+
+    /** These settings, with every {@link #openProducer} a lease on one producer (stages that share a process). */
+    public KafkaSettings sharingOneProducer() {
+        return new KafkaSettings(bootstrapServers, clientIdPrefix, SharedProducer.of(this));
+    }
+
+    /**
+     * A producer with the {@link #producer} settings for one stage: its own, or a lease on the shared one. Either way
+     * the stage closes it when it stops.
+     */
+    public Producer<String, byte[]> openProducer(String clientId) {
+        return sharedProducer != null ? sharedProducer.lease() : new KafkaProducer<>(producer(clientId));
+    }
 
     public Map<String, Object> producer(String clientId) {
         Map<String, Object> props = new HashMap<>();
