@@ -21,8 +21,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * Everything ingress writes to Kafka, through one idempotent acks=all producer (its own, or the process's shared one). Sends complete a future on the
- * producer's I/O thread: callers hop back to their Vert.x context before touching a response.
+ * Everything ingress writes to Kafka, through one idempotent acks=all producer (its own, or the process's shared
+ * one). Sends complete a future on the producer's I/O thread: callers hop back to their Vert.x context before touching
+ * a response.
  */
 public final class EventPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);

@@ -64,10 +64,7 @@ public final class SharedProducer {
         return leases;
     }
 
-    private synchronized void release(Producer<String, byte[]> leased, Duration timeout) {
-        if (leased != producer) {
-            return; // a lease of a producer already closed
-        }
+    private synchronized void release(Duration timeout) {
         if (--leases > 0) {
             producer.flush();
             return;
@@ -138,7 +135,7 @@ public final class SharedProducer {
                 }
                 closed = true;
             }
-            release(delegate, timeout);
+            release(timeout);
         }
 
         @Override
