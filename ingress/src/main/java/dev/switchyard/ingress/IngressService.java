@@ -25,6 +25,7 @@ import dev.switchyard.ingress.routers.RouterAdminHandler;
 import dev.switchyard.ingress.routers.RouterVersionsReader;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -84,7 +85,8 @@ public final class IngressService implements AutoCloseable {
 
     /** A service with its own Vert.x instance, closed with it. */
     public IngressService(IngressConfig config) {
-        this(Vertx.vertx(), config, true);
+        // Native transport (epoll) when its library is on the class path: one system call fewer per streamed chunk.
+        this(Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)), config, true);
     }
 
     /** A service on a shared Vert.x instance (the launcher's), left open by {@link #close()}. */
@@ -130,8 +132,8 @@ public final class IngressService implements AutoCloseable {
             listeners = HttpListeners.listen(vertx, new HttpServerOptions().setHost(config.host()).setPort(config.port()),
                     router, HTTP_EVENT_LOOPS, Duration.ofSeconds(30));
             started = true;
-            LOG.info("ingress {} listening on http://{}:{} ({} event loops)", id, config.host(), listeners.port(),
-                    listeners.instances());
+            LOG.info("ingress {} listening on http://{}:{} ({} event loops, {} transport)", id, config.host(), listeners.port(),
+                    listeners.instances(), vertx.isNativeTransportEnabled() ? "native" : "NIO");
             awaitOwnReadiness();
             return this;
         } catch (Exception e) {
@@ -146,6 +148,11 @@ public final class IngressService implements AutoCloseable {
     /** The port it listens on (the chosen one when configured with 0). */
     public int port() {
         return listeners == null ? -1 : listeners.port();
+    }
+
+    /** Whether its Vert.x runs on a native transport (epoll on Linux x86-64), not NIO. */
+    public boolean nativeTransport() {
+        return vertx.isNativeTransportEnabled();
     }
 
     /** True when every check of {@code /health} is. */

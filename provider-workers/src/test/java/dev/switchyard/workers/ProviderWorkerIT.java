@@ -54,6 +54,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The worker against a real broker, a real schema registry and the mock provider: dispatches in, reply chunks and
@@ -195,6 +196,13 @@ class ProviderWorkerIT {
         assertThat(replies.get(0).getText()).isNotBlank(); // the first delta went out alone, at once
         assertThat(text(replies).split(" ")).hasSizeGreaterThanOrEqualTo(20);
         assertThat(text(replies)).startsWith("Hello from gpt-5.2");
+    }
+
+    @Test
+    void callsProvidersOnTheEpollTransportOnLinuxX8664() {
+        assumeTrue(System.getProperty("os.name").equals("Linux") && System.getProperty("os.arch").equals("amd64"),
+                "the epoll library on the class path is the linux-x86_64 one");
+        assertThat(worker.nativeTransport()).as("Vert.x on epoll (is netty-transport-native-epoll on the class path?)").isTrue();
     }
 
     @Test

@@ -35,6 +35,7 @@ import static dev.switchyard.ingress.Chunks.usage;
 import static dev.switchyard.ingress.it.IngressKit.WAIT;
 import static dev.switchyard.ingress.it.IngressKit.chatBody;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** POST /v1/chat/completions through the real broker: the test plays the routing engine and the provider workers. */
 @ExtendWith(SharedServices.class)
@@ -125,6 +126,13 @@ class ChatCompletionsIT {
                 head + "\"choices\":[],\"usage\":{\"prompt_tokens\":8,\"completion_tokens\":2,\"total_tokens\":10,"
                         + "\"prompt_tokens_details\":{\"cached_tokens\":0},\"completion_tokens_details\":{\"reasoning_tokens\":0}}}",
                 "data: [DONE]");
+    }
+
+    @Test
+    void servesOnTheEpollTransportOnLinuxX8664() {
+        assumeTrue(System.getProperty("os.name").equals("Linux") && System.getProperty("os.arch").equals("amd64"),
+                "the epoll library on the class path is the linux-x86_64 one");
+        assertThat(ingress.nativeTransport()).as("Vert.x on epoll (is netty-transport-native-epoll on the class path?)").isTrue();
     }
 
     @Test
