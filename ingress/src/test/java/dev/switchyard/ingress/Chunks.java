@@ -36,7 +36,7 @@ public final class Chunks {
 
     public static ReplyChunk error(String requestId, String attemptId, int seq, int status, String type, String code, String message) {
         return chunk(requestId, attemptId, seq).setFinal$(true)
-                .setError(new ReplyError(status, type, code, null, message)).build();
+                .setError(new ReplyError(status, type, code, null, message, null)).build();
     }
 
     public static ToolCallDelta tool(int index, String id, String name, String arguments) {

@@ -76,7 +76,7 @@ public final class ChatExchange implements PendingRequests.ReplyHandler, ReplyAs
             // request, and its replies would go to another instance. (Checked after registering, so a revocation
             // after this check does see the request.)
             fail(new ReplyError(503, "api_error", "not_ready", null,
-                    "This Switchyard instance is handing reply partitions over to another instance. Retry the request."));
+                    "This Switchyard instance is handing reply partitions over to another instance. Retry the request.", null));
             return;
         }
         long wait = Math.max(1, Duration.between(Instant.now(), request.getDeadlineAt()).toMillis());
@@ -85,7 +85,7 @@ public final class ChatExchange implements PendingRequests.ReplyHandler, ReplyAs
             if (state == State.WAITING) {
                 LOG.warn("request {} could not be published: {}", id, e.toString());
                 fail(new ReplyError(503, "api_error", "unavailable", null,
-                        "The request could not be queued for routing (Kafka is unavailable). Retry the request."));
+                        "The request could not be queued for routing (Kafka is unavailable). Retry the request.", null));
             }
         });
     }
@@ -103,7 +103,7 @@ public final class ChatExchange implements PendingRequests.ReplyHandler, ReplyAs
     public void onReplyPartitionLost(int partition) {
         if (state != State.DONE) {
             fail(new ReplyError(503, "api_error", "reply_partition_moved", null,
-                    "This Switchyard instance handed reply partition " + partition + " to another instance while the request was running. Retry the request."));
+                    "This Switchyard instance handed reply partition " + partition + " to another instance while the request was running. Retry the request.", null));
             publisher.publishCancel(request.getRequestId(), "reply_partition_lost");
         }
     }
@@ -162,7 +162,7 @@ public final class ChatExchange implements PendingRequests.ReplyHandler, ReplyAs
         }
         LOG.info("request {} passed its deadline without a final reply", request.getRequestId());
         fail(new ReplyError(504, "timeout_error", "timeout", null,
-                "The request timed out: no complete answer before its deadline (" + request.getDeadlineAt() + ")."));
+                "The request timed out: no complete answer before its deadline (" + request.getDeadlineAt() + ").", null));
         publisher.publishCancel(request.getRequestId(), "deadline_exceeded");
     }
 
@@ -183,6 +183,9 @@ public final class ChatExchange implements PendingRequests.ReplyHandler, ReplyAs
         if (state == State.WAITING) {
             if (!response.closed() && !response.headWritten()) {
                 sendHeaders(error.getStatus(), "application/json");
+                if (error.getRetryAfterSeconds() != null) {
+                    response.putHeader("retry-after", error.getRetryAfterSeconds().toString());
+                }
             }
             finish(error.getStatus(), responder.errorBody(error));
         } else {

@@ -57,6 +57,6 @@ public final class ApiException extends RuntimeException {
     }
 
     public ReplyError toReplyError() {
-        return new ReplyError(status, type, code, param, getMessage());
+        return new ReplyError(status, type, code, param, getMessage(), retryAfterSeconds());
     }
 }

@@ -97,7 +97,7 @@ public final class ReplyAssembler {
         return new ReplyError(502, "api_error", "stream_interrupted", null,
                 "The answer was interrupted: the model call serving this request failed after part of the answer had been sent, "
                         + "and a retry cannot continue the same text (attempt " + oldAttemptId + " was replaced by "
-                        + newAttemptId + "). Retry the request.");
+                        + newAttemptId + "). Retry the request.", null);
     }
 
     private static final class Attempt {

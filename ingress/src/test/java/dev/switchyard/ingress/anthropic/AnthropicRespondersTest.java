@@ -85,11 +85,11 @@ class AnthropicRespondersTest {
     @Test
     void errorsAreAnthropicsShapeWithTheUpstreamStatusMapped() {
         AnthropicStreamResponder responder = new AnthropicStreamResponder(ID, "m", model -> true);
-        assertThat(responder.errorEvent(new ReplyError(529, "overloaded_error", null, null, "Overloaded")))
+        assertThat(responder.errorEvent(new ReplyError(529, "overloaded_error", null, null, "Overloaded", null)))
                 .isEqualTo(event("error", "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"));
-        assertThat(responder.errorBody(new ReplyError(429, "rate_limit_exceeded", null, null, "slow down")))
+        assertThat(responder.errorBody(new ReplyError(429, "rate_limit_exceeded", null, null, "slow down", null)))
                 .isEqualTo("{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"slow down\"}}");
-        assertThat(responder.errorBody(new ReplyError(502, "upstream_error", null, null, "broke")))
+        assertThat(responder.errorBody(new ReplyError(502, "upstream_error", null, null, "broke", null)))
                 .contains("\"type\":\"api_error\"");
     }
 

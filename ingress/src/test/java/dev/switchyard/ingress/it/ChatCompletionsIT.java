@@ -129,6 +129,22 @@ class ChatCompletionsIT {
     }
 
     @Test
+    void anErrorThatSaysWhenToTryAgainIsARetryAfterHeader() {
+        String marker = marker();
+        CompletableFuture<HttpResponse<String>> response = kit.sendAsync(kit.post(ingress, "/v1/chat/completions",
+                chatBody("openai/gpt-5.2", marker, true, "")).build());
+        ChatRequest request = awaitRequest(marker);
+        kit.reply(request, chunk(request.getRequestId(), "w1-1", 0).setFinal$(true)
+                .setError(new dev.switchyard.events.ReplyError(429, "rate_limit_error", "rate_limited", null,
+                        "openai/gpt-5.2 is rate-limited (Retry-After)", 17)).build());
+
+        HttpResponse<String> answer = response.join();
+        assertThat(answer.statusCode()).isEqualTo(429);
+        assertThat(answer.headers().firstValue("retry-after")).hasValue("17");
+        assertThat(answer.body()).contains("\"type\":\"rate_limit_error\"");
+    }
+
+    @Test
     void servesOnTheEpollTransportOnLinuxX8664() {
         assumeTrue(System.getProperty("os.name").equals("Linux") && System.getProperty("os.arch").equals("amd64"),
                 "the epoll library on the class path is the linux-x86_64 one");
@@ -174,7 +190,7 @@ class ChatCompletionsIT {
                 chatBody("router/nope", marker, true, "")).build());
         ChatRequest request = awaitRequest(marker);
         kit.reply(request, chunk(request.getRequestId(), "routing", 0).setAttempt(0).setFinal$(true)
-                .setError(new dev.switchyard.events.ReplyError(404, "not_found_error", "router_not_found", "model", "router 'nope' does not exist")).build());
+                .setError(new dev.switchyard.events.ReplyError(404, "not_found_error", "router_not_found", "model", "router 'nope' does not exist", null)).build());
 
         HttpResponse<String> answer = response.join();
         assertThat(answer.statusCode()).isEqualTo(404);

@@ -75,7 +75,7 @@ class OpenAiStreamResponderTest {
     @Test
     void anErrorAfterBytesIsAnErrorEventWithoutDone() {
         OpenAiStreamResponder responder = new OpenAiStreamResponder("req_abc", 1L, false, "gpt-5.2");
-        String event = responder.errorEvent(new ReplyError(502, "upstream_error", "provider_error", null, "the provider failed"));
+        String event = responder.errorEvent(new ReplyError(502, "upstream_error", "provider_error", null, "the provider failed", null));
         assertThat(event).isEqualTo("data: {\"error\":{\"message\":\"the provider failed\",\"type\":\"upstream_error\",\"param\":null,\"code\":\"provider_error\"}}\n\n");
         assertThat(event).doesNotContain("[DONE]");
     }
@@ -83,7 +83,7 @@ class OpenAiStreamResponderTest {
     @Test
     void anErrorBeforeBytesIsOpenAisErrorBody() {
         OpenAiStreamResponder responder = new OpenAiStreamResponder("req_abc", 1L, false, "router/x");
-        assertThat(responder.errorBody(new ReplyError(404, "not_found_error", "router_not_found", "model", "no router 'x'")))
+        assertThat(responder.errorBody(new ReplyError(404, "not_found_error", "router_not_found", "model", "no router 'x'", null)))
                 .isEqualTo("{\"error\":{\"message\":\"no router 'x'\",\"type\":\"not_found_error\",\"param\":\"model\",\"code\":\"router_not_found\"}}");
     }
 }

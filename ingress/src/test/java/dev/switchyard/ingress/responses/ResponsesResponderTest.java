@@ -101,11 +101,11 @@ class ResponsesResponderTest {
     void errorsAreOpenAisShapeAndAFailedEventAfterBytes() {
         ResponsesResponder responder = new ResponsesResponder(true, ID, 1L, "gpt-5.2", REQUEST, Set.of(), model -> true);
         responder.onChunk(chunk(ID, "w-1", 0).setModelId("openai/gpt-5.2").setText("Hi").build());
-        JsonNode failed = events(responder.errorEvent(new ReplyError(502, "upstream_error", "stream_interrupted", null, "broke"))).get(0);
+        JsonNode failed = events(responder.errorEvent(new ReplyError(502, "upstream_error", "stream_interrupted", null, "broke", null))).get(0);
         assertThat(failed.get("type").asText()).isEqualTo("response.failed");
         assertThat(failed.at("/response/status").asText()).isEqualTo("failed");
         assertThat(failed.at("/response/error/code").asText()).isEqualTo("stream_interrupted");
-        assertThat(responder.errorBody(new ReplyError(404, "invalid_request_error", "model_not_found", "model", "nope")))
+        assertThat(responder.errorBody(new ReplyError(404, "invalid_request_error", "model_not_found", "model", "nope", null)))
                 .isEqualTo("{\"error\":{\"message\":\"nope\",\"type\":\"invalid_request_error\",\"param\":\"model\",\"code\":\"model_not_found\"}}");
     }
 }

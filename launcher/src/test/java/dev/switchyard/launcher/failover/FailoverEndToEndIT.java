@@ -119,6 +119,14 @@ class FailoverEndToEndIT {
         assertThat(skipped.getAttempts().get(0).getReason()).startsWith("Retry-After until");
         assertThat(mock.requests("gpt-4.1")).hasSize(1);
 
+        // With nothing else to call, the client is told when to come back.
+        ChatCall alone = stream("openai/gpt-4.1", "Only the rate-limited model", null);
+        assertThat(alone.status()).isEqualTo(429);
+        assertThat(alone.header("retry-after")).hasValueSatisfying(
+                seconds -> assertThat(Integer.parseInt(seconds)).isBetween(50, 60));
+        assertThat(alone.json().at("/error/type").asText()).isEqualTo("rate_limit_error");
+        assertThat(mock.requests("gpt-4.1")).hasSize(1);
+
         JsonNode health = healthOf("openai/gpt-4.1");
         assertThat(health.get("available").asBoolean()).isFalse();
         assertThat(health.get("skipped_because").asText()).isEqualTo("retry_after");

@@ -109,6 +109,8 @@ public final class RequestExecution implements AttemptRunner.Observer {
     private boolean continuable = true;
     private boolean stripLeadingWhitespace;
     private UpstreamFailure lastFailure;
+    /** The shortest wait until a candidate skipped for a Retry-After or an open circuit is called again. */
+    private Duration soonestReadmission;
     /** A failure that goes back to the client (an invalid request): no further candidate is started. */
     private UpstreamFailure clientError;
     private Instant firstContentAt;
@@ -253,14 +255,19 @@ public final class RequestExecution implements AttemptRunner.Observer {
     }
 
     private void skippedUnhealthy(CatalogModel model, Admission admission) {
+        // Should every candidate be skipped, the client may try again when the first of them is let through.
+        Duration wait = admission.until() == null ? null : Duration.between(rt.clock().instant(), admission.until());
+        if (wait != null && (soonestReadmission == null || wait.compareTo(soonestReadmission) < 0)) {
+            soonestReadmission = wait;
+        }
         if (admission.kind() == Admission.Kind.RETRY_AFTER) {
             lastFailure = UpstreamFailure.http(429, "rate_limit_error", "rate_limited", null,
-                    model.id() + " is rate-limited until " + admission.until() + " (Retry-After)", null);
+                    model.id() + " is rate-limited until " + admission.until() + " (Retry-After)", soonestReadmission);
             skipped(model.id(), model.provider(), Outcome.SKIPPED_UNHEALTHY, "Retry-After until " + admission.until(), 429);
         } else {
             lastFailure = UpstreamFailure.http(503, "api_error", "circuit_open", null,
                     model.id() + " is unavailable: its circuit is open until " + admission.until()
-                            + (admission.reason() == null ? "" : " (" + admission.reason() + ")"), null);
+                            + (admission.reason() == null ? "" : " (" + admission.reason() + ")"), soonestReadmission);
             skipped(model.id(), model.provider(), Outcome.SKIPPED_UNHEALTHY, "circuit open until " + admission.until()
                     + (admission.reason() == null ? "" : ": " + admission.reason()), 503);
         }
@@ -782,7 +789,17 @@ public final class RequestExecution implements AttemptRunner.Observer {
                 .setCode(failure.code())
                 .setParam(failure.param())
                 .setMessage(failure.message() != null ? failure.message() : "provider error " + status)
+                .setRetryAfterSeconds(retryAfterSeconds(status, failure.retryAfter()))
                 .build();
+    }
+
+    /** Retry-After in whole seconds, rounded up (never 0: "now" already failed), for the statuses that carry one. */
+    static Integer retryAfterSeconds(int status, Duration retryAfter) {
+        if (retryAfter == null || (status != 429 && status != 503)) {
+            return null;
+        }
+        long millis = Math.max(1, retryAfter.toMillis());
+        return (int) Math.min(Integer.MAX_VALUE, (millis + 999) / 1000);
     }
 
     private static ReplyError error(int status, String type, String code, String message) {

@@ -303,6 +303,36 @@ class RequestExecutionTest {
     }
 
     @Test
+    void whenEveryCandidateIsRateLimitedTheErrorSaysWhenTheFirstIsCalledAgain() throws Exception {
+        script("gpt-5.2", fail(UpstreamFailure.http(429, "rate_limit_error", null, null, "busy", java.time.Duration.ofMillis(19_500))));
+        script("claude-haiku-4-5", fail(UpstreamFailure.http(429, "rate_limit_error", null, null, "slow down", java.time.Duration.ofSeconds(60))));
+        List<String> models = List.of("openai/gpt-5.2", "anthropic/claude-haiku-4-5");
+        Completion first = run(models, null, null);
+        assertThat(first.getAttempts()).extracting(Attempt::getOutcome).containsExactly("rate_limited", "rate_limited");
+        assertThat(lastError().getStatus()).isEqualTo(429);
+        assertThat(lastError().getRetryAfterSeconds()).as("the last provider's own Retry-After").isEqualTo(60);
+
+        chunks.clear();
+        Completion second = run(models, null, null);
+        assertThat(second.getAttempts()).extracting(Attempt::getOutcome).containsExactly("skipped_unhealthy", "skipped_unhealthy");
+        assertThat(lastError().getStatus()).isEqualTo(429);
+        assertThat(lastError().getRetryAfterSeconds()).as("the soonest of the two waits (19.5 s), not the last one skipped")
+                .isBetween(15, 20);
+    }
+
+    @Test
+    void retryAfterIsWholeSecondsRoundedUpAndOnlyFor429And503() {
+        assertThat(RequestExecution.retryAfterSeconds(429, java.time.Duration.ofMillis(1_001))).isEqualTo(2);
+        assertThat(RequestExecution.retryAfterSeconds(503, java.time.Duration.ZERO)).isEqualTo(1);
+        assertThat(RequestExecution.retryAfterSeconds(429, null)).isNull();
+        assertThat(RequestExecution.retryAfterSeconds(502, java.time.Duration.ofSeconds(5))).isNull();
+    }
+
+    private dev.switchyard.events.ReplyError lastError() {
+        return chunks.get(chunks.size() - 1).getError();
+    }
+
+    @Test
     void anInvalidRequestIsNotRetriedOnAnotherModel() throws Exception {
         script("gpt-5.2", fail(UpstreamFailure.http(422, null, null, "temperature", "temperature out of range", null)));
         script("claude-haiku-4-5", answer("never"));

@@ -172,7 +172,7 @@ class ChunkWriterTest {
         ChunkWriter writer = writer(true, fiveMs);
         writer.content(Delta.text("a"), () -> HEADER, List::of);
         writer.content(Delta.text("b"), () -> HEADER, List::of);
-        writer.error(new ReplyError(502, "upstream_error", "stream_interrupted", null, "broke"), HEADER, List.of());
+        writer.error(new ReplyError(502, "upstream_error", "stream_interrupted", null, "broke", null), HEADER, List.of());
 
         assertThat(sent).hasSize(3);
         assertThat(sent.get(1).getText()).isEqualTo("b");
