@@ -109,7 +109,7 @@ public final class ProviderWorkerService implements AutoCloseable {
         serdes.completions.registerFor(Topics.COMPLETIONS);
         serdes.providerHealth.registerFor(Topics.PROVIDER_HEALTH);
         int eventLoops = Math.max(1, Runtime.getRuntime().availableProcessors());
-        // Native transport (epoll) when its library is on the class path: fewer system calls per provider chunk.
+        // Native transport (epoll) when its library is on the class path: less work per provider chunk than NIO.
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops).setPreferNativeTransport(true));
         http = new UpstreamHttp(vertx, config.connectTimeout(), config.idleTimeout(), Math.max(16, config.maxInFlight()));
         String clientId = "worker-" + config.instanceId();
