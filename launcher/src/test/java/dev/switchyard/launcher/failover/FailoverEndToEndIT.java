@@ -134,6 +134,30 @@ class FailoverEndToEndIT {
     }
 
     @Test
+    void aModelThatCannotReadImagesHandsTheRequestToOneThatCanAndWithoutOneItIsA400() {
+        // openai/gpt-4's catalog entry has no vision: it is never called with the image.
+        ChatCall handedOn = ChatCall.post(baseUrl, "/v1/chat/completions", imageBody("openai/gpt-4",
+                "{\"models\":[\"" + BACKUP + "\"]}")).awaitEnd(WAIT);
+        assertThat(handedOn.status()).isEqualTo(200);
+        assertThat(handedOn.header("x-switchyard-attempts")).hasValue("openai/gpt-4:error:400," + BACKUP + ":streaming");
+        assertThat(handedOn.text()).startsWith("Hello from claude-haiku-4-5.");
+        assertThat(handedOn.done()).isTrue();
+
+        ChatCall alone = ChatCall.post(baseUrl, "/v1/chat/completions", imageBody("openai/gpt-4", null)).awaitEnd(WAIT);
+        assertThat(alone.status()).isEqualTo(400);
+        assertThat(alone.json().at("/error/type").asText()).isEqualTo("invalid_request_error");
+        assertThat(alone.json().at("/error/message").asText()).contains("does not accept images");
+        assertThat(mock.requests("gpt-4")).isEmpty();
+    }
+
+    private static String imageBody(String model, String fallback) {
+        return "{\"model\":\"" + model + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":["
+                + "{\"type\":\"text\",\"text\":\"What is in this picture? <" + UUID.randomUUID() + ">\"},"
+                + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,iVBORw0KGgo=\"}}]}]"
+                + (fallback == null ? "" : ",\"fallback\":" + fallback) + "}";
+    }
+
+    @Test
     void aServerErrorFailsOverInvisiblyAndANonStreamingAnswerListsEveryAttempt() throws Exception {
         mock.failNext("gpt-4o", 1, MockBehaviour.error(500));
         ChatCall call = send("openai/gpt-4o", "Server error", "{\"models\":[\"" + BACKUP + "\"]}", false);

@@ -76,12 +76,12 @@ public final class FailoverPolicy {
     /**
      * Whether a failure says the provider/model is unwell (feeds its circuit breaker): no connection, a timeout, a
      * broken stream, a 5xx, or a 429 without Retry-After (with one, the Retry-After alone decides). Client errors,
-     * context-length errors and an unconfigured provider say nothing about its health.
+     * context-length errors, a capability the model lacks and an unconfigured provider say nothing about its health.
      */
     public static boolean countsAgainstProvider(UpstreamFailure failure) {
         return switch (failure.kind()) {
             case CONNECT, TIMEOUT, STREAM_BROKEN -> true;
-            case NOT_CONFIGURED, BAD_REQUEST -> false;
+            case NOT_CONFIGURED, BAD_REQUEST, UNSUPPORTED -> false;
             case HTTP -> failure.status() >= 500 || failure.status() == 408
                     || (failure.status() == 429 && failure.retryAfter() == null);
         };
@@ -94,6 +94,7 @@ public final class FailoverPolicy {
             case TIMEOUT -> new Verdict(Outcome.TIMEOUT, true);
             case NOT_CONFIGURED -> new Verdict(Outcome.ERROR, true);
             case BAD_REQUEST -> new Verdict(Outcome.ERROR, false);
+            case UNSUPPORTED -> new Verdict(Outcome.ERROR, true); // a candidate that can (vision, tools, ...) may follow
             case HTTP -> http(failure);
         };
     }

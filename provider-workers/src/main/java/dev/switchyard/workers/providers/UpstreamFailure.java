@@ -1,5 +1,7 @@
 package dev.switchyard.workers.providers;
 
+import dev.switchyard.workers.providers.translate.UnsupportedRequestException;
+
 import java.time.Duration;
 
 /**
@@ -23,7 +25,9 @@ public record UpstreamFailure(Kind kind, Integer status, String type, String cod
         /** The provider has no key, base URL or mock configured. */
         NOT_CONFIGURED,
         /** The request could not be translated for this provider (bad messages JSON, ...). */
-        BAD_REQUEST
+        BAD_REQUEST,
+        /** This model cannot serve the request (tools, images, PDFs, a response format it lacks): another one may. */
+        UNSUPPORTED
     }
 
     public static UpstreamFailure http(int status, String type, String code, String param, String message, Duration retryAfter) {
@@ -48,6 +52,13 @@ public record UpstreamFailure(Kind kind, Integer status, String type, String cod
 
     public static UpstreamFailure badRequest(String message) {
         return new UpstreamFailure(Kind.BAD_REQUEST, 400, "invalid_request_error", null, null, message, null);
+    }
+
+    /** Why an adapter could not build the provider's request: beyond this model's capabilities, or malformed. */
+    public static UpstreamFailure refused(RuntimeException e) {
+        return e instanceof UnsupportedRequestException
+                ? new UpstreamFailure(Kind.UNSUPPORTED, 400, "invalid_request_error", null, null, e.getMessage(), null)
+                : badRequest(e.getMessage());
     }
 
     /** OpenAI-style error type for a status when the provider didn't name one. */

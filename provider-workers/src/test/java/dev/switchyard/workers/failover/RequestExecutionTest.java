@@ -333,6 +333,29 @@ class RequestExecutionTest {
     }
 
     @Test
+    void aCandidateThatLacksACapabilityIsPassedOverWithoutCountingAgainstIt() throws Exception {
+        UpstreamFailure noImages = UpstreamFailure.refused(new dev.switchyard.workers.providers.translate.UnsupportedRequestException(
+                "openai/gpt-5.2 does not accept images: route image requests to a vision model"));
+        script("gpt-5.2", fail(noImages));
+        script("claude-haiku-4-5", answer("A cat"));
+        Completion done = run(List.of("openai/gpt-5.2", "anthropic/claude-haiku-4-5"), null, null);
+
+        assertThat(done.getAttempts()).extracting(Attempt::getOutcome).containsExactly("error", "ok");
+        assertThat(text()).isEqualTo("A cat");
+        assertThat(health.state("openai/gpt-5.2")).isEqualTo(BreakerState.CLOSED);
+    }
+
+    @Test
+    void aMalformedRequestIsNotPassedOnToAnotherCandidate() throws Exception {
+        script("gpt-5.2", fail(UpstreamFailure.refused(new IllegalArgumentException("messages is not an array"))));
+        script("claude-haiku-4-5", answer("never"));
+        Completion done = run(List.of("openai/gpt-5.2", "anthropic/claude-haiku-4-5"), null, null);
+
+        assertThat(done.getHttpStatus()).isEqualTo(400);
+        assertThat(called).containsExactly("gpt-5.2");
+    }
+
+    @Test
     void anInvalidRequestIsNotRetriedOnAnotherModel() throws Exception {
         script("gpt-5.2", fail(UpstreamFailure.http(422, null, null, "temperature", "temperature out of range", null)));
         script("claude-haiku-4-5", answer("never"));

@@ -41,7 +41,7 @@ public final class AnthropicMessagesAdapter implements ProviderAdapter {
         try {
             built = AnthropicRequestBuilder.build(spec.request(), spec.model(), spec.notes());
         } catch (RuntimeException e) {
-            listener.onError(UpstreamFailure.badRequest(e.getMessage()));
+            listener.onError(UpstreamFailure.refused(e));
             return () -> { };
         }
         if (spec.request().getCountTokens()) {

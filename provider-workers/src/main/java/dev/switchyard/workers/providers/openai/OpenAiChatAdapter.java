@@ -28,7 +28,7 @@ public final class OpenAiChatAdapter implements ProviderAdapter {
         try {
             body = Json.write(OpenAiRequestBuilder.build(spec.request(), spec.model(), spec.notes())).getBytes(StandardCharsets.UTF_8);
         } catch (RuntimeException e) {
-            listener.onError(UpstreamFailure.badRequest(e.getMessage()));
+            listener.onError(UpstreamFailure.refused(e));
             return () -> { };
         }
         if (spec.request().getCountTokens()) {
