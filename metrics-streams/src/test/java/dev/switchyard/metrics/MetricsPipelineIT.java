@@ -74,13 +74,15 @@ class MetricsPipelineIT {
 
         try (MetricsStreamsService service = new MetricsStreamsService(config, kafka, serdes, clickHouse).start();
              ClickHouseConnection ch = new ClickHouseConnection(clickHouse)) {
-            assertThat(service.appliedMigrations()).containsExactly(1, 2, 3);
+            assertThat(service.appliedMigrations()).containsExactly(1, 2, 3, 4);
             await("the metrics stage to be ready", Duration.ofSeconds(60), service::isReady);
 
             Simulation sim = simulate(topics, kafka, serdes);
 
             await("every completion in the request log", Duration.ofSeconds(90),
-                    () -> ch.queryLong("SELECT count() FROM requests FINAL WHERE router_id = 'exp'") == sim.completions);
+                    () -> ch.queryLong("SELECT count() FROM requests FINAL WHERE router_id = 'exp'") == sim.completions + sim.tokenCounts);
+            assertThat(ch.queryLong("SELECT count() FROM requests FINAL WHERE router_id = 'exp' AND count_tokens = 1"))
+                    .isEqualTo(sim.tokenCounts);
             await("every conversion attributed", Duration.ofSeconds(90), () -> ch.queryLong(
                     "SELECT sum(positive_users) FROM metric_windows FINAL WHERE router_id = 'exp' AND window_seconds = 60")
                     == sim.conversions.values().stream().mapToInt(Integer::intValue).sum());
@@ -150,12 +152,15 @@ class MetricsPipelineIT {
         final Map<String, Integer> conversions = new HashMap<>();
         final Map<String, List<Long>> okLatencies = new HashMap<>();
         int completions;
+        /** Token-count calls: in the request log, in none of the experiment's numbers. */
+        int tokenCounts;
     }
 
     /**
      * 3,000 users assigned 50/50 to "ctl" (converts 10 %) and "new" (30 %); 1-2 requests each, one in 50 failing.
      * Half the conversions are reported by user, half by request id; one in five twice (counted once); three
-     * feedback events name requests that never existed.
+     * feedback events name requests that never existed. One user in ten also counts tokens (Claude Code does before
+     * its requests), and 20 more users only count tokens: none of it may show in the windows or the report.
      */
     private static Simulation simulate(MetricsTopics topics, KafkaSettings kafka, EventSerdes serdes) {
         Simulation sim = new Simulation();
@@ -184,6 +189,9 @@ class MetricsPipelineIT {
                     producer.send(new ProducerRecord<>(topics.completions(), requestId,
                             serdes.completions.serialize(topics.completions(), c.build())));
                 }
+                if (u % 10 == 0) {
+                    sendTokenCount(producer, topics, serdes, sim, user + "-count", variant, user);
+                }
                 sim.conversions.putIfAbsent(variant, 0);
                 if (random.nextDouble() < (variant.equals("new") ? 0.30 : 0.10)) {
                     sim.conversions.merge(variant, 1, Integer::sum);
@@ -195,6 +203,9 @@ class MetricsPipelineIT {
                     }
                 }
             }
+            for (int i = 0; i < 20; i++) {
+                sendTokenCount(producer, topics, serdes, sim, "counter-" + i + "-count", "new", "counter-" + i);
+            }
             for (int i = 0; i < 3; i++) {
                 Feedback stray = Feedback.newBuilder(Events.byRequest("never-" + i, "conversion", 1, Instant.now()))
                         .setRouterId(ROUTER).build();
@@ -203,6 +214,14 @@ class MetricsPipelineIT {
             producer.flush();
         }
         return sim;
+    }
+
+    private static void sendTokenCount(KafkaProducer<String, byte[]> producer, MetricsTopics topics, EventSerdes serdes,
+                                       Simulation sim, String requestId, String variant, String user) {
+        Completion count = Events.completion(requestId, ROUTER, "main", variant, user, sim.start)
+                .setCountTokens(true).setFinishReason("token_count").setCostUsd(0.0).setLatencyMs(3).build();
+        producer.send(new ProducerRecord<>(topics.completions(), requestId, serdes.completions.serialize(topics.completions(), count)));
+        sim.tokenCounts++;
     }
 
     private static void send(KafkaProducer<String, byte[]> producer, MetricsTopics topics, EventSerdes serdes, Feedback f) {

@@ -129,6 +129,7 @@ class AnthropicSdkCompatIT {
         assertThat(exact.headers().firstValue("x-switchyard-token-count")).hasValue("provider");
         Completion completion = stack.completion(exact.headers().firstValue("x-switchyard-request-id").orElseThrow());
         assertThat(completion.getCostUsd()).isZero(); // counting is free
+        assertThat(completion.getCountTokens()).as("kept out of experiment reports").isTrue();
     }
 
     // ---- OpenAI models ----

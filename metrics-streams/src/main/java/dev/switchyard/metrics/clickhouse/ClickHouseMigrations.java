@@ -14,6 +14,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Numbered schema migrations, applied at start-up in order and recorded in {@code schema_migrations}.
@@ -21,8 +23,9 @@ import java.util.Map;
  * <p>The files live in {@code clickhouse/migrations/} on the class path and are listed, in order, in its
  * {@code index.txt} (a jar can't be listed reliably). A migration already recorded is skipped, so a second start
  * applies nothing; one whose file changed since it was applied stops the start-up. Statements are written to be
- * idempotent ({@code IF NOT EXISTS}), because ClickHouse has no transactions or locks: two instances starting at
- * once may both run a migration, harmlessly, and both record it (the table is read with DISTINCT).
+ * idempotent ({@code IF NOT EXISTS}; an {@code ADD COLUMN}, which 18.16 cannot guard so, counts as done when the column
+ * is there), because ClickHouse has no transactions or locks: two instances starting at once may both run a
+ * migration, harmlessly, and both record it (the table is read with DISTINCT).
  *
  * <p>The SQL must run on ClickHouse 18.16 (Debian's package) and on current servers: DateTime, not DateTime64;
  * no LowCardinality, TTL, CODEC, Map, window functions.
@@ -31,6 +34,7 @@ public final class ClickHouseMigrations {
     public static final String DIRECTORY = "clickhouse/migrations/";
     public static final String TABLE = "schema_migrations";
     private static final Logger LOG = LoggerFactory.getLogger(ClickHouseMigrations.class);
+    private static final Pattern ADD_COLUMN = Pattern.compile("(?is)ALTER\\s+TABLE\\s+(\\w+)\\s+ADD\\s+COLUMN\\s+(\\w+)\\b.*");
 
     private ClickHouseMigrations() {
     }
@@ -77,7 +81,7 @@ public final class ClickHouseMigrations {
                 continue;
             }
             for (String statement : migration.statements()) {
-                clickHouse.execute(statement);
+                execute(clickHouse, statement);
             }
             clickHouse.execute("INSERT INTO " + TABLE + " (version, name, checksum, applied_at) VALUES ("
                     + migration.version() + ", " + Sql.string(migration.name()) + ", " + Sql.string(migration.checksum())
@@ -86,6 +90,27 @@ public final class ClickHouseMigrations {
             done.add(migration.version());
         }
         return done;
+    }
+
+    /**
+     * Runs one statement. 18.16 has no {@code ADD COLUMN IF NOT EXISTS}: an {@code ALTER TABLE t ADD COLUMN c} that
+     * fails while the column is there (another instance starting at the same moment added it) counts as done.
+     */
+    private static void execute(ClickHouseConnection clickHouse, String statement) {
+        try {
+            clickHouse.execute(statement);
+        } catch (RuntimeException e) {
+            Matcher addColumn = ADD_COLUMN.matcher(statement);
+            if (!addColumn.matches() || !columnExists(clickHouse, addColumn.group(1), addColumn.group(2))) {
+                throw e;
+            }
+            LOG.info("column {}.{} is already there (added by another instance)", addColumn.group(1), addColumn.group(2));
+        }
+    }
+
+    private static boolean columnExists(ClickHouseConnection clickHouse, String table, String column) {
+        return clickHouse.queryLong("SELECT count() FROM system.columns WHERE database = currentDatabase() AND table = "
+                + Sql.string(table) + " AND name = " + Sql.string(column)) > 0;
     }
 
     private static String resource(String path) {

@@ -68,6 +68,7 @@ public final class CompletionRows {
             row.put("ttft_ms", c.getTtftMs());
         }
         row.put("latency_ms", c.getLatencyMs());
+        row.put("count_tokens", c.getCountTokens() ? 1 : 0);
         ArrayNode keys = row.putArray("metadata_keys");
         ArrayNode values = row.putArray("metadata_values");
         for (Map.Entry<String, String> e : new TreeMap<>(c.getMetadata()).entrySet()) {

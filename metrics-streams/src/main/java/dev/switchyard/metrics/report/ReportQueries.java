@@ -33,6 +33,9 @@ final class ReportQueries {
     record Retention(long users, long returned) {
     }
 
+    /** Chat answers only: token-count calls are in the request log but are no experiment traffic (migration V004). */
+    private static final String CHAT_ONLY = "count_tokens = 0";
+
     private final ClickHouseConnection clickHouse;
 
     ReportQueries(ClickHouseConnection clickHouse) {
@@ -54,8 +57,8 @@ final class ReportQueries {
                        sum(ifNull(cost_usd, 0)) AS cost, countIf(isNotNull(cost_usd)) AS priced,
                        sum(input_tokens) AS tokens_in, sum(output_tokens) AS tokens_out
                 FROM requests FINAL
-                WHERE router_id = %s AND %s
-                GROUP BY route_id, variant_id""".formatted(Sql.string(routerId), range("received_at", from, to)))) {
+                WHERE router_id = %s AND %s AND %s
+                GROUP BY route_id, variant_id""".formatted(Sql.string(routerId), CHAT_ONLY, range("received_at", from, to)))) {
             result.put(key(row), new Traffic(row.path("requests").asLong(), row.path("users").asLong(),
                     row.path("errors").asLong(), row.path("cancelled").asLong(), row.path("failovers").asLong(),
                     number(row.path("latency").path(0)), number(row.path("latency").path(1)),
@@ -72,8 +75,8 @@ final class ReportQueries {
         for (JsonNode row : clickHouse.query("""
                 SELECT route_id, variant_id, http_status, error_type, count() AS n
                 FROM requests FINAL
-                WHERE router_id = %s AND status = 'ERROR' AND %s
-                GROUP BY route_id, variant_id, http_status, error_type""".formatted(Sql.string(routerId),
+                WHERE router_id = %s AND status = 'ERROR' AND %s AND %s
+                GROUP BY route_id, variant_id, http_status, error_type""".formatted(Sql.string(routerId), CHAT_ONLY,
                 range("received_at", from, to)))) {
             String type = row.path("error_type").asText();
             String kind = row.path("http_status").asInt() + ":" + (type.isEmpty() ? "error" : type);
@@ -119,11 +122,11 @@ final class ReportQueries {
                            arraySort(groupUniqArray(toDate(received_at))) AS days,
                            toUInt8(length(days) > 1 AND days[2] - days[1] <= %d) AS returned
                     FROM requests FINAL
-                    WHERE router_id = %s AND user_id != '' AND %s
+                    WHERE router_id = %s AND user_id != '' AND %s AND %s
                     GROUP BY route_id, variant_id, user_id
                     HAVING days[1] <= toDate(%s)
                 )
-                GROUP BY route_id, variant_id""".formatted(days, Sql.string(routerId),
+                GROUP BY route_id, variant_id""".formatted(days, Sql.string(routerId), CHAT_ONLY,
                 range("received_at", from, to.plus(Duration.ofDays(days + 1))), Sql.string(until.toString())))) {
             result.put(key(row), new Retention(row.path("users").asLong(), row.path("returned").asLong()));
         }

@@ -67,7 +67,9 @@ public final class MetricsTopology {
 
         KStream<String, Completion> completions = builder.stream(topics.completions(),
                         Consumed.with(Serdes.String(), completionSerde).withName("completions"))
-                .filter((k, c) -> c != null, Named.as("completions-present"));
+                .filter((k, c) -> c != null, Named.as("completions-present"))
+                // A token count is no chat answer: counted, it would mix its near-zero latency and cost into the variant's.
+                .filter((k, c) -> !c.getCountTokens(), Named.as("completions-chat-only"));
 
         // Feedback goes to the partition of its request (or of its router's user), whatever key its producer chose.
         KStream<String, Object> feedbackByKey = builder.stream(topics.feedback(),

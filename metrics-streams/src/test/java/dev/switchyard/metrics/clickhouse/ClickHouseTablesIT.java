@@ -44,12 +44,13 @@ class ClickHouseTablesIT {
 
     @Test
     void migrationsAreAppliedOnceInOrderAndRecorded() {
-        assertThat(ClickHouseMigrations.apply(clickHouse)).containsExactly(1, 2, 3);
+        assertThat(ClickHouseMigrations.apply(clickHouse)).containsExactly(1, 2, 3, 4);
         assertThat(ClickHouseMigrations.apply(clickHouse)).isEmpty();
 
         List<JsonNode> recorded = clickHouse.query("SELECT version, name FROM schema_migrations ORDER BY version");
         assertThat(recorded).extracting(r -> r.get("name").asText())
-                .containsExactly("V001__requests.sql", "V002__variant_windows.sql", "V003__metric_windows.sql");
+                .containsExactly("V001__requests.sql", "V002__variant_windows.sql", "V003__metric_windows.sql",
+                        "V004__requests_count_tokens.sql");
         assertThat(clickHouse.query("SHOW TABLES")).extracting(r -> r.get("name").asText())
                 .contains("requests", "variant_windows", "metric_windows", "schema_migrations");
     }
@@ -61,6 +62,32 @@ class ClickHouseTablesIT {
         Migration edited = new Migration(first.version(), first.name(), first.sql() + "\n-- edited\n");
         assertThatThrownBy(() -> ClickHouseMigrations.apply(clickHouse, List.of(edited)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("V001__requests.sql");
+    }
+
+    @Test
+    void aRequestLogFromBeforeTheTokenCountColumnKeepsItsRowsAsChatAnswers() {
+        List<Migration> all = ClickHouseMigrations.load();
+        ClickHouseMigrations.apply(clickHouse, all.subList(0, 3));
+        byte[] current = CompletionRows.toJson(Events.completion("old-1", "upgrade", "main", "a", "u1", Instant.now()).build());
+        String oldShape = new String(current, StandardCharsets.UTF_8).replace(",\"count_tokens\":0", "");
+        assertThat(oldShape).doesNotContain("count_tokens");
+        clickHouse.insertJsonRows(CompletionRows.TABLE, List.of(oldShape.getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(ClickHouseMigrations.apply(clickHouse, all)).containsExactly(4);
+
+        assertThat(clickHouse.queryLong("SELECT count() FROM requests FINAL WHERE router_id = 'upgrade' AND count_tokens = 0"))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aColumnAnotherInstanceAddedFirstCountsAsMigrated() {
+        List<Migration> all = ClickHouseMigrations.load();
+        ClickHouseMigrations.apply(clickHouse, all.subList(0, 3));
+        clickHouse.execute(all.get(3).statements().get(0)); // the other instance, between our check and our ALTER
+
+        assertThat(ClickHouseMigrations.apply(clickHouse, all)).containsExactly(4);
+        assertThat(clickHouse.query("SELECT name FROM system.columns WHERE database = currentDatabase() AND table = 'requests'"))
+                .extracting(r -> r.get("name").asText()).containsOnlyOnce("count_tokens");
     }
 
     @Test
@@ -120,7 +147,19 @@ class ClickHouseTablesIT {
                         .setCostUsd(null).setUsage(null).setLatencyMs(5).build()));
             }
         }
+        // Token counts (Anthropic's count_tokens) in both variants, one failed, one from a user with no chat request:
+        // in the request log, but in none of the numbers below.
+        for (int i = 1; i <= 30; i++) {
+            String variant = i % 2 == 0 ? "a" : "b";
+            rows.add(CompletionRows.toJson(Events.completion("count-" + i, "perc", "main", variant, "u" + variant + i, tenDaysAgo)
+                    .setCountTokens(true).setFinishReason("token_count").setCostUsd(0.0).setLatencyMs(1).setTtftMs(1L).build()));
+        }
+        rows.add(CompletionRows.toJson(Events.completion("count-new-user", "perc", "main", "a", "counter-only", tenDaysAgo)
+                .setCountTokens(true).setStatus(CompletionStatus.ERROR).setHttpStatus(529).setErrorType("overloaded_error")
+                .setUsage(null).build()));
         clickHouse.insertJsonRows(CompletionRows.TABLE, rows);
+        assertThat(clickHouse.queryLong("SELECT count() FROM requests FINAL WHERE router_id = 'perc' AND count_tokens = 1"))
+                .isEqualTo(31);
 
         RouterConfig router = Events.router("perc", new MetricDefinition("retained", MetricKind.RETENTION, MetricDirection.INCREASE, 3));
         ExperimentReport report = new ExperimentReports(clickHouse, ReportOptions.defaults().withClock(Clock.fixed(now, ZoneOffset.UTC)))

@@ -156,6 +156,19 @@ class MetricsTopologyTest {
     }
 
     @Test
+    void aTokenCountIsNoExperimentTraffic() {
+        complete(completion("r1", "seed", "main", "a", "u1", T0).build(), T0);
+        complete(completion("r2", "seed", "main", "a", "u1", T0.plusSeconds(1)).setCountTokens(true)
+                .setFinishReason("token_count").setCostUsd(0.0).build(), T0.plusSeconds(1));
+        complete(completion("r3", "seed", "main", "b", "u2", T0.plusSeconds(2)).setCountTokens(true)
+                .setFinishReason("token_count").setCostUsd(0.0).build(), T0.plusSeconds(2));
+
+        Map<String, VariantWindowRow> table = variantTable();
+        assertThat(variant(table, 60, T0, "a").requests()).isEqualTo(1);
+        assertThat(table.values()).noneMatch(row -> row.variantId().equals("b"));
+    }
+
+    @Test
     void aDuplicateCompletionOfOneRequestIsCountedOnce() {
         Completion c = completion("r1", "seed", "main", "a", "u1", T0).build();
         complete(c, T0.plusSeconds(1));

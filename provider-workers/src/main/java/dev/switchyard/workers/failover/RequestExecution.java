@@ -777,7 +777,8 @@ public final class RequestExecution implements AttemptRunner.Observer {
                 .setAttempts(snapshot())
                 .setTtftMs(firstContentAt == null ? null : Duration.between(request.getReceivedAt(), firstContentAt).toMillis())
                 .setLatencyMs(Math.max(0, Duration.between(request.getReceivedAt(), now).toMillis()))
-                .setNotes(List.copyOf(notes));
+                .setNotes(List.copyOf(notes))
+                .setCountTokens(request.getCountTokens());
     }
 
     private static ReplyError replyError(UpstreamFailure failure) {

@@ -47,6 +47,7 @@ final class Rejections {
                 .setErrorMessage(error.getMessage())
                 .setAttempts(List.of())
                 .setLatencyMs(Math.max(0, now.toEpochMilli() - request.getReceivedAt().toEpochMilli()))
+                .setCountTokens(request.getCountTokens())
                 .build();
     }
 
