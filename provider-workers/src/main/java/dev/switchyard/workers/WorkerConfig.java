@@ -22,13 +22,17 @@ import java.util.UUID;
  *                       dispatches go to another worker; the requests it held wait that long (default 10 s)
  * @param replyCoalescing the least time between two reply records of a streaming answer (default 5 ms; zero sends
  *                       every provider delta as its own record), see {@link dev.switchyard.workers.replies.Coalescing}
+ * @param replyHold      how long a reply record after an attempt's first may wait for records of other requests to
+ *                       share its produce request (default 2 ms; zero sends each at once), see
+ *                       {@link dev.switchyard.workers.replies.KafkaSender}
  */
 public record WorkerConfig(String instanceId, int maxInFlight, String consumerGroup, ProvidersConfig providers,
                            Duration connectTimeout, Duration idleTimeout, Duration shutdownGrace, HealthSettings health,
-                           Duration sessionTimeout, Duration replyCoalescing) {
+                           Duration sessionTimeout, Duration replyCoalescing, Duration replyHold) {
     public static final String DEFAULT_GROUP = "switchyard-provider-workers";
     public static final int DEFAULT_MAX_IN_FLIGHT = 512;
     public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_REPLY_HOLD = Duration.ofMillis(2);
 
     public WorkerConfig {
         if (instanceId == null || instanceId.isBlank()) {
@@ -45,16 +49,20 @@ public record WorkerConfig(String instanceId, int maxInFlight, String consumerGr
         health = health == null ? HealthSettings.DEFAULTS : health;
         sessionTimeout = sessionTimeout == null ? DEFAULT_SESSION_TIMEOUT : sessionTimeout;
         replyCoalescing = replyCoalescing == null ? Duration.ofMillis(Coalescing.DEFAULT_WINDOW_MS) : replyCoalescing;
+        replyHold = replyHold == null ? DEFAULT_REPLY_HOLD : replyHold;
+        if (replyHold.isNegative()) {
+            throw new IllegalArgumentException("replyHold must not be negative");
+        }
     }
 
     public WorkerConfig(String instanceId, int maxInFlight, String consumerGroup, ProvidersConfig providers,
                         Duration connectTimeout, Duration idleTimeout, Duration shutdownGrace) {
-        this(instanceId, maxInFlight, consumerGroup, providers, connectTimeout, idleTimeout, shutdownGrace, null, null, null);
+        this(instanceId, maxInFlight, consumerGroup, providers, connectTimeout, idleTimeout, shutdownGrace, null, null, null, null);
     }
 
     /** Defaults with a fresh instance id ({@code worker-<8 hex>}). */
     public static WorkerConfig defaults(ProvidersConfig providers) {
-        return new WorkerConfig(newInstanceId(), DEFAULT_MAX_IN_FLIGHT, DEFAULT_GROUP, providers, null, null, null, null, null, null);
+        return new WorkerConfig(newInstanceId(), DEFAULT_MAX_IN_FLIGHT, DEFAULT_GROUP, providers, null, null, null, null, null, null, null);
     }
 
     public static String newInstanceId() {
@@ -62,34 +70,38 @@ public record WorkerConfig(String instanceId, int maxInFlight, String consumerGr
     }
 
     public WorkerConfig withInstanceId(String id) {
-        return new WorkerConfig(id, maxInFlight, consumerGroup, providers, connectTimeout, idleTimeout, shutdownGrace, health, sessionTimeout, replyCoalescing);
+        return new WorkerConfig(id, maxInFlight, consumerGroup, providers, connectTimeout, idleTimeout, shutdownGrace, health, sessionTimeout, replyCoalescing, replyHold);
     }
 
     public WorkerConfig withMaxInFlight(int max) {
-        return new WorkerConfig(instanceId, max, consumerGroup, providers, connectTimeout, idleTimeout, shutdownGrace, health, sessionTimeout, replyCoalescing);
+        return new WorkerConfig(instanceId, max, consumerGroup, providers, connectTimeout, idleTimeout, shutdownGrace, health, sessionTimeout, replyCoalescing, replyHold);
     }
 
     public WorkerConfig withConsumerGroup(String group) {
-        return new WorkerConfig(instanceId, maxInFlight, group, providers, connectTimeout, idleTimeout, shutdownGrace, health, sessionTimeout, replyCoalescing);
+        return new WorkerConfig(instanceId, maxInFlight, group, providers, connectTimeout, idleTimeout, shutdownGrace, health, sessionTimeout, replyCoalescing, replyHold);
     }
 
     public WorkerConfig withIdleTimeout(Duration timeout) {
-        return new WorkerConfig(instanceId, maxInFlight, consumerGroup, providers, connectTimeout, timeout, shutdownGrace, health, sessionTimeout, replyCoalescing);
+        return new WorkerConfig(instanceId, maxInFlight, consumerGroup, providers, connectTimeout, timeout, shutdownGrace, health, sessionTimeout, replyCoalescing, replyHold);
     }
 
     public WorkerConfig withShutdownGrace(Duration grace) {
-        return new WorkerConfig(instanceId, maxInFlight, consumerGroup, providers, connectTimeout, idleTimeout, grace, health, sessionTimeout, replyCoalescing);
+        return new WorkerConfig(instanceId, maxInFlight, consumerGroup, providers, connectTimeout, idleTimeout, grace, health, sessionTimeout, replyCoalescing, replyHold);
     }
 
     public WorkerConfig withHealth(HealthSettings settings) {
-        return new WorkerConfig(instanceId, maxInFlight, consumerGroup, providers, connectTimeout, idleTimeout, shutdownGrace, settings, sessionTimeout, replyCoalescing);
+        return new WorkerConfig(instanceId, maxInFlight, consumerGroup, providers, connectTimeout, idleTimeout, shutdownGrace, settings, sessionTimeout, replyCoalescing, replyHold);
     }
 
     public WorkerConfig withReplyCoalescing(Duration window) {
-        return new WorkerConfig(instanceId, maxInFlight, consumerGroup, providers, connectTimeout, idleTimeout, shutdownGrace, health, sessionTimeout, window);
+        return new WorkerConfig(instanceId, maxInFlight, consumerGroup, providers, connectTimeout, idleTimeout, shutdownGrace, health, sessionTimeout, window, replyHold);
+    }
+
+    public WorkerConfig withReplyHold(Duration hold) {
+        return new WorkerConfig(instanceId, maxInFlight, consumerGroup, providers, connectTimeout, idleTimeout, shutdownGrace, health, sessionTimeout, replyCoalescing, hold);
     }
 
     public WorkerConfig withSessionTimeout(Duration timeout) {
-        return new WorkerConfig(instanceId, maxInFlight, consumerGroup, providers, connectTimeout, idleTimeout, shutdownGrace, health, timeout, replyCoalescing);
+        return new WorkerConfig(instanceId, maxInFlight, consumerGroup, providers, connectTimeout, idleTimeout, shutdownGrace, health, timeout, replyCoalescing, replyHold);
     }
 }

@@ -23,7 +23,8 @@ import java.util.concurrent.CountDownLatch;
  *   <li>{@code SWITCHYARD_WORKER_ID}, {@code SWITCHYARD_WORKER_MAX_IN_FLIGHT} (512),
  *       {@code SWITCHYARD_WORKER_GROUP} (switchyard-provider-workers),
  *       {@code SWITCHYARD_UPSTREAM_IDLE_TIMEOUT_MS} (300000), {@code SWITCHYARD_WORKER_SHUTDOWN_GRACE_MS} (10000),
- *       {@code SWITCHYARD_WORKER_SESSION_TIMEOUT_MS} (10000), {@code SWITCHYARD_REPLY_COALESCE_MS} (5)</li>
+ *       {@code SWITCHYARD_WORKER_SESSION_TIMEOUT_MS} (10000), {@code SWITCHYARD_REPLY_COALESCE_MS} (5),
+ *       {@code SWITCHYARD_REPLY_HOLD_MS} (2)</li>
  *   <li>circuit breaker: {@code SWITCHYARD_BREAKER_FAILURES} (5 in a row), {@code SWITCHYARD_BREAKER_ERROR_RATE}
  *       (0.5), {@code SWITCHYARD_BREAKER_MIN_CALLS} (20), {@code SWITCHYARD_BREAKER_WINDOW_MS} (60000),
  *       {@code SWITCHYARD_BREAKER_COOL_DOWN_MS} (30000)</li>
@@ -46,6 +47,7 @@ public final class WorkerMain {
             "SWITCHYARD_WORKER_SHUTDOWN_GRACE_MS",
             "SWITCHYARD_WORKER_SESSION_TIMEOUT_MS",
             "SWITCHYARD_REPLY_COALESCE_MS",
+            "SWITCHYARD_REPLY_HOLD_MS",
             "SWITCHYARD_BREAKER_FAILURES",
             "SWITCHYARD_BREAKER_ERROR_RATE",
             "SWITCHYARD_BREAKER_MIN_CALLS",
@@ -91,7 +93,8 @@ public final class WorkerMain {
                         millis(env, "SWITCHYARD_BREAKER_WINDOW_MS"),
                         millis(env, "SWITCHYARD_BREAKER_COOL_DOWN_MS")),
                 millis(env, "SWITCHYARD_WORKER_SESSION_TIMEOUT_MS"),
-                millis(env, "SWITCHYARD_REPLY_COALESCE_MS"));
+                millis(env, "SWITCHYARD_REPLY_COALESCE_MS"),
+                millis(env, "SWITCHYARD_REPLY_HOLD_MS"));
 
         TopicProvisioner.ensureTopics(bootstrap, TopicLayout.defaults());
         ProviderWorkerService service = new ProviderWorkerService(config, new KafkaSettings(bootstrap, "switchyard"),

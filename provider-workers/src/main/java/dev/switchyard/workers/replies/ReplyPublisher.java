@@ -13,7 +13,9 @@ import java.util.concurrent.CompletableFuture;
  * Produces a request's reply chunks to exactly the partition its ingress owns ({@code reply_to}), keyed by request id,
  * and its Completion to {@code llm.completions}. Chunks and Completions go through two {@link KafkaSender}s (the
  * worker's latency producer and its batching one), so that the event loops calling this never block on Kafka. The
- * returned futures complete when the broker acknowledged the record.
+ * returned futures complete when the broker acknowledged the record. An attempt's first chunk (the client's time to
+ * first token, or a whole non-streamed answer) and error chunks go at once; later chunks may wait the sender's hold
+ * to share a produce request with other requests' chunks. One sender keeps them in order either way.
  */
 public final class ReplyPublisher implements ReplySink {
     private final KafkaSender chunks;
@@ -30,7 +32,8 @@ public final class ReplyPublisher implements ReplySink {
     public CompletableFuture<Void> chunk(ReplyAddress to, ReplyChunk chunk) {
         try {
             byte[] value = serdes.replies.serialize(Topics.REPLIES, chunk);
-            return chunks.send(new ProducerRecord<>(to.getTopic(), to.getPartition(), chunk.getRequestId(), value));
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(to.getTopic(), to.getPartition(), chunk.getRequestId(), value);
+            return chunk.getSeq() == 0 || chunk.getError() != null ? chunks.send(record) : chunks.sendSoon(record);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

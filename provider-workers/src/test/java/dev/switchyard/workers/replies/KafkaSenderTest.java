@@ -6,6 +6,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +29,67 @@ class KafkaSenderTest {
             CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
             assertThat(producer.history()).extracting(r -> (int) r.value()[0]).containsExactlyElementsOf(
                     java.util.stream.IntStream.range(0, 20).boxed().toList());
+        }
+    }
+
+    @Test
+    void heldRecordsWaitForTheNextUrgentOneAndGoOutBeforeIt() throws Exception {
+        MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+        try (KafkaSender sender = new KafkaSender(producer, 100, "test-sender", Duration.ofHours(1))) {
+            CompletableFuture<Void> first = sender.sendSoon(record(1));
+            CompletableFuture<Void> second = sender.sendSoon(record(2));
+            waitUntil(() -> sender.heldCount() == 2);
+            assertThat(producer.history()).isEmpty();
+            assertThat(first).isNotDone();
+
+            sender.send(record(3)).get(10, TimeUnit.SECONDS);
+
+            assertThat(producer.history()).extracting(r -> (int) r.value()[0]).containsExactly(1, 2, 3);
+            assertThat(first).isCompleted();
+            assertThat(second).isCompleted();
+        }
+    }
+
+    @Test
+    void heldRecordsGoOutWhenTheHoldEndsWithNothingElseSent() throws Exception {
+        MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+        try (KafkaSender sender = new KafkaSender(producer, 100, "test-sender", Duration.ofMillis(20))) {
+            sender.sendSoon(record(1)).get(10, TimeUnit.SECONDS);
+            assertThat(producer.history()).hasSize(1);
+        }
+    }
+
+    @Test
+    void closingSendsWhatIsHeld() {
+        MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+        CompletableFuture<Void> held;
+        try (KafkaSender sender = new KafkaSender(producer, 100, "test-sender", Duration.ofHours(1))) {
+            held = sender.sendSoon(record(1));
+            waitUntil(() -> sender.heldCount() == 1);
+        }
+        assertThat(held).isCompleted();
+        assertThat(producer.history()).hasSize(1);
+    }
+
+    @Test
+    void withoutAHoldSendSoonGoesOutAtOnce() throws Exception {
+        MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+        try (KafkaSender sender = new KafkaSender(producer, 100, "test-sender")) {
+            sender.sendSoon(record(1)).get(10, TimeUnit.SECONDS);
+            assertThat(sender.heldCount()).isZero();
+        }
+    }
+
+    private static ProducerRecord<String, byte[]> record(int n) {
+        return new ProducerRecord<>("t", 0, "k", new byte[]{(byte) n});
+    }
+
+    /** Spins until the condition holds (the sender's thread gets there within microseconds), failing after 10 s. */
+    private static void waitUntil(java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
+            Thread.onSpinWait();
         }
     }
 
