@@ -52,7 +52,7 @@ public final class BenchRun {
             brokerJvm.add("-XX:StartFlightRecording=filename=" + work.resolve("kafka.jfr") + ",settings=profile,dumponexit=true");
         }
         LOG.info("starting the stack (logs in {})", work);
-        try (BenchStack stack = new BenchStack().start(work, stackJvm, brokerJvm, o.partitions(), o.faultHang());
+        try (BenchStack stack = new BenchStack().withUpArgs(o.upArgs()).start(work, stackJvm, brokerJvm, o.partitions(), o.faultHang());
              PortkeyGateway portkey = o.peer() != null
                      ? PortkeyGateway.start(o.home().resolve("scripts/portkey-gateway.sh"), work) : null) {
             Map<String, List<Long>> groups = new LinkedHashMap<>();

@@ -87,8 +87,14 @@ public final class LocalStack implements AutoCloseable {
         String instance = UUID.randomUUID().toString().substring(0, 8);
         RoutingEngineService engine = remember(new RoutingEngineService(EngineConfig.defaults("engine-" + instance),
                 kafkaSettings, serdes, catalog).start());
-        ProviderWorkerService workers = remember(new ProviderWorkerService(
-                WorkerConfig.defaults(providers), kafkaSettings, serdes, catalog).start());
+        WorkerConfig workerConfig = WorkerConfig.defaults(providers);
+        if (options.replyCoalescing() != null) {
+            workerConfig = workerConfig.withReplyCoalescing(options.replyCoalescing());
+        }
+        if (options.replyHold() != null) {
+            workerConfig = workerConfig.withReplyHold(options.replyHold());
+        }
+        ProviderWorkerService workers = remember(new ProviderWorkerService(workerConfig, kafkaSettings, serdes, catalog).start());
         ClickHouseEndpoint clickHouseEndpoint = ClickHouseEndpoint.of(clickHouseUrl);
         MetricsStreamsService metrics = remember(new MetricsStreamsService(MetricsStreamsConfig.defaults()
                 .withStateDir(options.dataDir().resolve("metrics-streams")), kafkaSettings, serdes, clickHouseEndpoint).start());

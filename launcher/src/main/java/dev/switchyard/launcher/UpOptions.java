@@ -1,6 +1,7 @@
 package dev.switchyard.launcher;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,8 @@ import java.util.Map;
  * @param schemaRegistry  an existing Confluent-API registry to use instead of starting one (null: start one)
  * @param clickHouseUrl   an existing ClickHouse (HTTP URL) to use instead of starting one (null: start one)
  * @param mock            "auto" (the mock serves every provider without a key), "on" (every provider), "off"
+ * @param replyCoalescing the workers' reply coalescing window (null: their default, 5 ms)
+ * @param replyHold       how long the workers hold a later reply chunk to share a produce request (null: 2 ms)
  */
 public record UpOptions(
         String host,
@@ -23,7 +26,9 @@ public record UpOptions(
         String mock,
         int mockPort,
         int partitions,
-        String clickHouseUrl) {
+        String clickHouseUrl,
+        Duration replyCoalescing,
+        Duration replyHold) {
 
     static final String USAGE = """
             Usage: ./switchyard up [options]
@@ -41,6 +46,10 @@ public record UpOptions(
                                        every provider (on) or none (off) (SWITCHYARD_MOCK)
               --mock-port PORT         mock provider port (SWITCHYARD_MOCK_PORT, default: a free port)
               --partitions N           partitions of the request/dispatch/reply topics when created (default 6)
+              --reply-coalesce-ms N    least time between two reply records of one streamed answer
+                                       (SWITCHYARD_REPLY_COALESCE_MS, default 5; 0: every provider delta alone)
+              --reply-hold-ms N        how long a reply record after an answer's first may wait to share a Kafka
+                                       request with other answers' (SWITCHYARD_REPLY_HOLD_MS, default 2; 0: at once)
 
             Provider keys and base URLs come from the SDKs' own variables: OPENAI_API_KEY, OPENAI_BASE_URL,
             ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, GEMINI_API_KEY, ... (see provider-workers/README.md).
@@ -62,6 +71,8 @@ public record UpOptions(
         String mock = env.getOrDefault("SWITCHYARD_MOCK", "auto");
         int mockPort = Integer.parseInt(env.getOrDefault("SWITCHYARD_MOCK_PORT", "0"));
         int partitions = 6;
+        Duration replyCoalescing = millis(env.get("SWITCHYARD_REPLY_COALESCE_MS"));
+        Duration replyHold = millis(env.get("SWITCHYARD_REPLY_HOLD_MS"));
         for (int i = 0; i < args.size(); i++) {
             String flag = args.get(i);
             String value = i + 1 < args.size() ? args.get(i + 1) : null;
@@ -85,6 +96,8 @@ public record UpOptions(
                 case "--mock" -> mock = value;
                 case "--mock-port" -> mockPort = Integer.parseInt(value);
                 case "--partitions" -> partitions = Integer.parseInt(value);
+                case "--reply-coalesce-ms" -> replyCoalescing = millis(value);
+                case "--reply-hold-ms" -> replyHold = millis(value);
                 default -> throw new IllegalArgumentException("unknown option " + flag);
             }
         }
@@ -95,7 +108,18 @@ public record UpOptions(
             throw new IllegalArgumentException("--clickhouse takes an HTTP URL like http://127.0.0.1:8123, not " + clickHouse);
         }
         return new UpOptions(host, port, dataDir.toAbsolutePath(), kafka, registry, List.copyOf(catalogs), mock, mockPort,
-                partitions, clickHouse);
+                partitions, clickHouse, replyCoalescing, replyHold);
+    }
+
+    private static Duration millis(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        long ms = Long.parseLong(value.trim());
+        if (ms < 0) {
+            throw new IllegalArgumentException("a duration in milliseconds must not be negative, not " + value);
+        }
+        return Duration.ofMillis(ms);
     }
 
     private static String blankToNull(String value) {

@@ -113,9 +113,10 @@ public final class ProviderWorkerService implements AutoCloseable {
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops).setPreferNativeTransport(true));
         http = new UpstreamHttp(vertx, config.connectTimeout(), config.idleTimeout(), Math.max(16, config.maxInFlight()));
         String clientId = "worker-" + config.instanceId();
-        // Reply chunks are on the client's clock: sent at once (linger 0). Completions and health records are not:
-        // lingering 5 ms lets one produce request carry many of them (async benchmark at 3,000+ completions/s: linger 1 ms
-        // on the single producer raised throughput 2,784 -> 3,544/s but added ~1.5-2 ms to every answer's TTFT).
+        // Reply chunks are on the client's clock: linger 0 (the sender below decides which may wait). Completions and
+        // health records are not: lingering 5 ms lets one produce request carry many of them (async benchmark at 3,000+
+        // completions/s: linger 1 ms on the single producer raised throughput 2,784 -> 3,544/s but added ~1.5-2 ms to
+        // every answer's TTFT).
         replyProducer = kafka.openProducer(clientId);
         Map<String, Object> eventProps = kafka.producer(clientId + "-events");
         eventProps.put(ProducerConfig.LINGER_MS_CONFIG, 5);

@@ -60,6 +60,13 @@ public final class BenchStack implements AutoCloseable {
     private String mockUrl;
     private String switchyardUrl;
     private String routerId;
+    private List<String> upArgs = List.of();
+
+    /** Extra options of the Switchyard under test's {@code up} (e.g. {@code --reply-hold-ms 0}), before {@link #start}. */
+    public BenchStack withUpArgs(List<String> args) {
+        this.upArgs = List.copyOf(args);
+        return this;
+    }
 
     /**
      * @param workDir    logs, Kafka data and JFR recordings
@@ -102,12 +109,12 @@ public final class BenchStack implements AutoCloseable {
         System.getenv().keySet().stream()
                 .filter(k -> k.endsWith("_API_KEY") || k.endsWith("_BASE_URL") || k.startsWith("SWITCHYARD_"))
                 .forEach(unset::add);
-        switchyard = remember(JavaChild.start("switchyard", stackJvm, SwitchyardMain.class.getName(),
-                List.of("up", "--host", "127.0.0.1", "--port", Integer.toString(port),
-                        "--kafka", broker.bootstrapServers(), "--schema-registry", registry.url(),
-                        "--mock", "off", "--partitions", Integer.toString(partitions),
-                        "--data-dir", workDir.resolve("switchyard").toString()),
-                env, unset, workDir));
+        List<String> up = new ArrayList<>(List.of("up", "--host", "127.0.0.1", "--port", Integer.toString(port),
+                "--kafka", broker.bootstrapServers(), "--schema-registry", registry.url(),
+                "--mock", "off", "--partitions", Integer.toString(partitions),
+                "--data-dir", workDir.resolve("switchyard").toString()));
+        up.addAll(upArgs);
+        switchyard = remember(JavaChild.start("switchyard", stackJvm, SwitchyardMain.class.getName(), up, env, unset, workDir));
         switchyardUrl = "http://127.0.0.1:" + port;
         awaitHttp(mockUrl + "/v1/models", mock, Duration.ofSeconds(60), true);
         awaitHttp(switchyardUrl + "/health", switchyard, Duration.ofSeconds(180), false);

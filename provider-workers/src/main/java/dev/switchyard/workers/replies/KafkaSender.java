@@ -98,12 +98,14 @@ public final class KafkaSender implements AutoCloseable {
                 hand(next);
                 continue;
             }
+            long now = System.nanoTime();
             if (held.isEmpty()) {
-                releaseAt = System.nanoTime() + holdNanos;
+                releaseAt = now + holdNanos;
             }
             held.add(next);
             heldCount = held.size();
-            if (held.size() >= MAX_HELD) {
+            // Checked on every record too: while the queue never empties, the poll above never comes back empty.
+            if (held.size() >= MAX_HELD || now - releaseAt >= 0) {
                 releaseHeld();
             }
         }
