@@ -14,8 +14,9 @@ import java.util.concurrent.CompletableFuture;
  * and its Completion to {@code llm.completions}. Chunks and Completions go through two {@link KafkaSender}s (the
  * worker's latency producer and its batching one), so that the event loops calling this never block on Kafka. The
  * returned futures complete when the broker acknowledged the record. An attempt's first chunk (the client's time to
- * first token, or a whole non-streamed answer) and error chunks go at once; later chunks may wait the sender's hold
- * to share a produce request with other requests' chunks. One sender keeps them in order either way.
+ * first token, or a whole non-streamed answer) and error chunks go at once, right behind their own request's held
+ * chunks; later chunks may wait the sender's hold to share a produce request with other requests' chunks. One
+ * sender keeps each request's chunks in order either way.
  */
 public final class ReplyPublisher implements ReplySink {
     private final KafkaSender chunks;

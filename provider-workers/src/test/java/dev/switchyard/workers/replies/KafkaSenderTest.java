@@ -51,6 +51,22 @@ class KafkaSenderTest {
     }
 
     @Test
+    void anUrgentRecordGoesOutAheadOfOtherKeysHeldRecords() throws Exception {
+        MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+        try (KafkaSender sender = new KafkaSender(producer, 100, "test-sender", Duration.ofHours(1))) {
+            CompletableFuture<Void> otherRequest = sender.sendSoon(new ProducerRecord<>("t", 0, "request-a", new byte[]{1}));
+            sender.sendSoon(new ProducerRecord<>("t", 0, "request-b", new byte[]{2}));
+            waitUntil(() -> sender.heldCount() == 2);
+
+            sender.send(new ProducerRecord<>("t", 0, "request-b", new byte[]{3})).get(10, TimeUnit.SECONDS);
+
+            assertThat(producer.history()).extracting(r -> (int) r.value()[0]).containsExactly(2, 3);
+            assertThat(sender.heldCount()).isEqualTo(1);
+            assertThat(otherRequest).isNotDone();
+        }
+    }
+
+    @Test
     void heldRecordsGoOutWhenTheHoldEndsWithNothingElseSent() throws Exception {
         MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
         try (KafkaSender sender = new KafkaSender(producer, 100, "test-sender", Duration.ofMillis(20))) {
