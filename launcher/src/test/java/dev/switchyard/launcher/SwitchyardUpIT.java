@@ -129,7 +129,10 @@ class SwitchyardUpIT {
         List<ProcessHandle> tree = new ArrayList<>(first.process().descendants().toList());
         assertThat(tree).as("broker, registry and ClickHouse run as children").hasSizeGreaterThanOrEqualTo(3);
         new ProcessBuilder("kill", "-INT", Long.toString(first.process().pid())).start().waitFor();
-        assertThat(first.process().waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        boolean exited = first.process().waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+        // The log lives in a temporary folder that is gone after the test: show where the stop got stuck.
+        assertThat(exited).as(() -> "switchyard up still running 60 s after SIGINT; its log ends with:\n" + tail(first.log(), 80))
+                .isTrue();
         await(Duration.ofSeconds(30), () -> tree.stream().noneMatch(ProcessHandle::isAlive), "every child process to end");
         assertThat(read(first.log())).contains("switchyard: stopping");
 
@@ -202,6 +205,11 @@ class SwitchyardUpIT {
     private static HttpResponse<String> post(String url, String body) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String tail(Path file, int lines) {
+        List<String> all = read(file).lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 
     private static String read(Path file) {

@@ -125,9 +125,9 @@ public final class ProviderWorkerService implements AutoCloseable {
         replyProducer.partitionsFor(Topics.REPLIES);
         eventProducer.partitionsFor(Topics.COMPLETIONS);
         eventProducer.partitionsFor(Topics.PROVIDER_HEALTH);
-        // An attempt's first chunk goes at once (TTFT); later ones wait up to the hold for other requests' chunks, so
-        // that one produce request carries many (realistic streaming, warm: gateway CPU -24 to -30 % at 50 rps, -25 %
-        // at 100, 0-7 % at 200, where chunks already meet while a request is out; TTFT equal or lower).
+        // With a hold (off by default), an attempt's first chunk goes at once (TTFT) and later ones wait for other
+        // requests' chunks, so that one produce request carries many (realistic streaming, warm: gateway CPU -24 to
+        // -30 % at 50 rps, -25 % at 100, 0-7 % at 200, where chunks already meet while a request is out).
         replySender = new KafkaSender(replyProducer, 100_000, "worker-send-" + config.instanceId(), config.replyHold());
         eventSender = new KafkaSender(eventProducer, 100_000, "worker-send-events-" + config.instanceId());
         // Circuit breakers and Retry-Afters, shared with every other worker through provider.health.

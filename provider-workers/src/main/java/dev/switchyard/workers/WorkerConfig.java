@@ -23,7 +23,7 @@ import java.util.UUID;
  * @param replyCoalescing the least time between two reply records of a streaming answer (default 5 ms; zero sends
  *                       every provider delta as its own record), see {@link dev.switchyard.workers.replies.Coalescing}
  * @param replyHold      how long a reply record after an attempt's first may wait for records of other requests to
- *                       share its produce request (default 2 ms; zero sends each at once), see
+ *                       share its produce request (default zero: each at once; 2 ms cuts CPU at moderate rates), see
  *                       {@link dev.switchyard.workers.replies.KafkaSender}
  */
 public record WorkerConfig(String instanceId, int maxInFlight, String consumerGroup, ProvidersConfig providers,
@@ -32,7 +32,8 @@ public record WorkerConfig(String instanceId, int maxInFlight, String consumerGr
     public static final String DEFAULT_GROUP = "switchyard-provider-workers";
     public static final int DEFAULT_MAX_IN_FLIGHT = 512;
     public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(10);
-    public static final Duration DEFAULT_REPLY_HOLD = Duration.ofMillis(2);
+    /** Off: at saturation the hold saves little and its waits showed in the tails (benchmark README, sixth pass). */
+    public static final Duration DEFAULT_REPLY_HOLD = Duration.ZERO;
 
     public WorkerConfig {
         if (instanceId == null || instanceId.isBlank()) {

@@ -24,7 +24,7 @@ import java.util.concurrent.CountDownLatch;
  *       {@code SWITCHYARD_WORKER_GROUP} (switchyard-provider-workers),
  *       {@code SWITCHYARD_UPSTREAM_IDLE_TIMEOUT_MS} (300000), {@code SWITCHYARD_WORKER_SHUTDOWN_GRACE_MS} (10000),
  *       {@code SWITCHYARD_WORKER_SESSION_TIMEOUT_MS} (10000), {@code SWITCHYARD_REPLY_COALESCE_MS} (5),
- *       {@code SWITCHYARD_REPLY_HOLD_MS} (2)</li>
+ *       {@code SWITCHYARD_REPLY_HOLD_MS} (0)</li>
  *   <li>circuit breaker: {@code SWITCHYARD_BREAKER_FAILURES} (5 in a row), {@code SWITCHYARD_BREAKER_ERROR_RATE}
  *       (0.5), {@code SWITCHYARD_BREAKER_MIN_CALLS} (20), {@code SWITCHYARD_BREAKER_WINDOW_MS} (60000),
  *       {@code SWITCHYARD_BREAKER_COOL_DOWN_MS} (30000)</li>

@@ -101,7 +101,7 @@ class KafkaSenderTest {
     }
 
     /** Spins until the condition holds (the sender's thread gets there within microseconds), failing after 10 s. */
-    private static void waitUntil(java.util.function.BooleanSupplier condition) {
+    static void waitUntil(java.util.function.BooleanSupplier condition) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!condition.getAsBoolean()) {
             assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
+import static dev.switchyard.workers.replies.KafkaSenderTest.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -81,13 +81,5 @@ class ReplyPublisherIT {
 
     private ReplyChunk decode(ProducerRecord<String, byte[]> record) {
         return serdes.replies.deserialize(Topics.REPLIES, record.value());
-    }
-
-    private static void waitUntil(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
-            Thread.onSpinWait();
-        }
     }
 }
