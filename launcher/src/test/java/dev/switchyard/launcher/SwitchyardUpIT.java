@@ -128,7 +128,7 @@ class SwitchyardUpIT {
         // Ctrl-C: every process of the tree ends.
         List<ProcessHandle> tree = new ArrayList<>(first.process().descendants().toList());
         assertThat(tree).as("broker, registry and ClickHouse run as children").hasSizeGreaterThanOrEqualTo(3);
-        new ProcessBuilder("kill", "-INT", Long.toString(first.process().pid())).start().waitFor();
+        ctrlC(first.process());
         boolean exited = first.process().waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
         // The log lives in a temporary folder that is gone after the test: show where the stop got stuck.
         assertThat(exited).as(() -> "switchyard up still running 60 s after SIGINT; its log ends with:\n" + tail(first.log(), 80))
@@ -147,7 +147,7 @@ class SwitchyardUpIT {
         List<Completion> completions = readCompletions(second);
         assertThat(completions.size()).isGreaterThan(completionsBefore);
         assertThat(completions).allSatisfy(c -> assertThat(c.getRequestId()).isNotBlank());
-        new ProcessBuilder("kill", "-INT", Long.toString(second.process().pid())).start().waitFor();
+        ctrlC(second.process());
         assertThat(second.process().waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
     }
 
@@ -205,6 +205,29 @@ class SwitchyardUpIT {
     private static HttpResponse<String> post(String url, String body) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Sends what Ctrl-C sends. A test run started in the background by a shell without job control passes SIGINT on
+     * as ignored, and the JVM honours that (no handler, no shutdown hooks): there, SIGTERM stands in (the same hooks).
+     */
+    private static void ctrlC(Process process) throws Exception {
+        String signal = ignoresSigint(process.pid()) ? "-TERM" : "-INT";
+        new ProcessBuilder("kill", signal, Long.toString(process.pid())).start().waitFor();
+    }
+
+    /** Whether the process ignores SIGINT (bit 2 of the SigIgn mask in /proc/PID/status; no /proc: assume not). */
+    private static boolean ignoresSigint(long pid) throws java.io.IOException {
+        Path status = Path.of("/proc", Long.toString(pid), "status");
+        if (!Files.exists(status)) {
+            return false;
+        }
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith("SigIgn:")) {
+                return (Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16) & 0x2) != 0;
+            }
+        }
+        return false;
     }
 
     private static String tail(Path file, int lines) {
