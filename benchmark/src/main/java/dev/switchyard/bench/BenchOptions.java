@@ -59,7 +59,7 @@ public record BenchOptions(
               --jfr                     record the Switchyard JVM and the broker with JFR (files in the run folder)
               --out FILE                the JSON result (default benchmark/target/bench-results/bench-<time>.json)
               --partitions 6 --connections 4000 --stack-jvm '-Xmx2g ...'
-              --up-args '--reply-hold-ms 0'   extra options of the Switchyard under test's `up` (see ./switchyard up --help)
+              --up-args '--reply-hold-ms 2'   extra options of the Switchyard under test's `up` (see ./switchyard up --help)
               --fault-hang 0.1          also drive Switchyard with a primary model that hangs before its first token on
                                         this share of its calls and a healthy fallback: the client TTFT (p50/p99) under
                                         failover. --fault-policy ttft:500ms (default; cut at the TTFT deadline) or

@@ -62,7 +62,7 @@ public final class BenchStack implements AutoCloseable {
     private String routerId;
     private List<String> upArgs = List.of();
 
-    /** Extra options of the Switchyard under test's {@code up} (e.g. {@code --reply-hold-ms 0}), before {@link #start}. */
+    /** Extra options of the Switchyard under test's {@code up} (e.g. {@code --reply-hold-ms 2}), before {@link #start}. */
     public BenchStack withUpArgs(List<String> args) {
         this.upArgs = List.copyOf(args);
         return this;
