@@ -26,11 +26,6 @@ public final class AnthropicCountTokensResponder implements ChatResponder {
     }
 
     @Override
-    public String contentType() {
-        return "application/json";
-    }
-
-    @Override
     public String onChunk(ReplyChunk chunk) {
         if (chunk.getUsage() != null) {
             // The count is every input token: cache reads and writes are part of the prompt too.

@@ -43,11 +43,6 @@ public final class AnthropicMessageResponder implements ChatResponder {
     }
 
     @Override
-    public String contentType() {
-        return "application/json";
-    }
-
-    @Override
     public String onChunk(ReplyChunk chunk) {
         if (model == null) {
             model = AnthropicJson.modelOf(chunk, requestedModel);

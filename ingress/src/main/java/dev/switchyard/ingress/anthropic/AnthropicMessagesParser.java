@@ -3,14 +3,12 @@ package dev.switchyard.ingress.anthropic;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchyard.core.router.FallbackPolicies;
-import dev.switchyard.core.router.RouterValidationException;
 import dev.switchyard.events.ChatRequest;
 import dev.switchyard.events.ClientProtocol;
-import dev.switchyard.events.FallbackPolicy;
 import dev.switchyard.events.ReasoningConfig;
 import dev.switchyard.ingress.chat.ModelResolver;
 import dev.switchyard.ingress.chat.RequestEnvelope;
+import dev.switchyard.ingress.chat.RequestFields;
 import dev.switchyard.ingress.chat.RoutingMetadata;
 import dev.switchyard.ingress.chat.SwitchyardHeaders;
 import dev.switchyard.ingress.http.ApiException;
@@ -19,7 +17,6 @@ import io.vertx.core.MultiMap;
 
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +37,6 @@ public final class AnthropicMessagesParser {
     /** Fields with a typed home, or routing fields that never reach a provider. */
     private static final Set<String> NOT_EXTRA = Set.of("model", "messages", "system", "max_tokens", "stream",
             "stop_sequences", "temperature", "top_p", "tools", "tool_choice", "metadata", "fallback");
-    private static final List<String> PROVIDER_HEADERS = List.of("anthropic-version", "anthropic-beta");
     private static final Set<String> THINKING_TYPES = Set.of("enabled", "disabled", "adaptive");
 
     private final ModelResolver models;
@@ -58,12 +54,7 @@ public final class AnthropicMessagesParser {
         ArrayNode messages = Json.MAPPER.createArrayNode();
         system(body.get("system"), messages);
         conversation(body.get("messages"), messages);
-        ChatRequest.Builder request = ChatRequest.newBuilder()
-                .setRequestId(envelope.requestId())
-                .setReceivedAt(envelope.receivedAt())
-                .setDeadlineAt(envelope.deadlineAt())
-                .setReplyTo(envelope.replyTo())
-                .setProtocol(ClientProtocol.ANTHROPIC_MESSAGES)
+        ChatRequest.Builder request = envelope.newRequest(ClientProtocol.ANTHROPIC_MESSAGES)
                 .setMessagesJson(Json.write(messages))
                 .setStream(!countTokens && optBoolean(body, "stream"))
                 .setIncludeUsage(false)
@@ -75,9 +66,9 @@ public final class AnthropicMessagesParser {
                 .setToolsJson(tools(body.get("tools")))
                 .setMetadata(RoutingMetadata.merge(routingMetadata(body.get("metadata")), headers, "metadata"))
                 .setUserId(stickyUser(body.get("metadata"), headers))
-                .setFallback(fallback(body))
-                .setExtraJson(extra(body))
-                .setProviderHeaders(providerHeaders(headers))
+                .setFallback(RequestFields.fallback(body, models, e -> invalid(e.field() + ": " + e.getMessage())))
+                .setExtraJson(RequestFields.extraJson(body, NOT_EXTRA))
+                .setProviderHeaders(RequestFields.providerHeaders(headers))
                 .setApiKeyId(null)
                 .setCountTokens(countTokens);
         toolChoice(body.get("tool_choice"), request);
@@ -382,7 +373,7 @@ public final class AnthropicMessagesParser {
         if (block.path("is_error").asBoolean(false)) {
             tool.put("is_error", true);
         }
-        copy(block, tool, "cache_control");
+        RequestFields.copyIfPresent(block, tool, "cache_control");
         return tool;
     }
 
@@ -402,11 +393,11 @@ public final class AnthropicMessagesParser {
                     ObjectNode call = calls.addObject().put("id", block.get("id").asText()).put("type", "function");
                     JsonNode input = block.has("input") ? block.get("input") : Json.object();
                     call.putObject("function").put("name", block.get("name").asText()).put("arguments", Json.write(input));
-                    copy(block, call, "cache_control");
+                    RequestFields.copyIfPresent(block, call, "cache_control");
                 }
                 case "thinking" -> {
                     ObjectNode t = thinking.addObject().put("type", "thinking").put("thinking", block.path("thinking").asText(""));
-                    copy(block, t, "signature");
+                    RequestFields.copyIfPresent(block, t, "signature");
                 }
                 case "redacted_thinking" -> thinking.addObject().put("type", "redacted_thinking").put("data", block.path("data").asText(""));
                 default -> parts.add(block); // server_tool_use, web_search_tool_result, ...: for Anthropic targets only
@@ -430,8 +421,8 @@ public final class AnthropicMessagesParser {
 
     private static ObjectNode textPart(JsonNode block) {
         ObjectNode part = Json.object().put("type", "text").put("text", block.path("text").asText(""));
-        copy(block, part, "cache_control");
-        copy(block, part, "citations");
+        RequestFields.copyIfPresent(block, part, "cache_control");
+        RequestFields.copyIfPresent(block, part, "citations");
         return part;
     }
 
@@ -452,7 +443,7 @@ public final class AnthropicMessagesParser {
         }
         ObjectNode part = Json.object().put("type", "image_url");
         part.putObject("image_url").put("url", url);
-        copy(block, part, "cache_control");
+        RequestFields.copyIfPresent(block, part, "cache_control");
         return part;
     }
 
@@ -477,9 +468,9 @@ public final class AnthropicMessagesParser {
         } else {
             return block;
         }
-        copy(block, part, "cache_control");
-        copy(block, part, "citations");
-        copy(block, part, "context");
+        RequestFields.copyIfPresent(block, part, "cache_control");
+        RequestFields.copyIfPresent(block, part, "citations");
+        RequestFields.copyIfPresent(block, part, "context");
         return part;
     }
 
@@ -515,7 +506,7 @@ public final class AnthropicMessagesParser {
                 function.put("description", tool.get("description").asText());
             }
             function.set("parameters", tool.get("input_schema"));
-            copy(tool, internal, "cache_control");
+            RequestFields.copyIfPresent(tool, internal, "cache_control");
             ObjectNode anthropic = Json.object();
             for (Iterator<Map.Entry<String, JsonNode>> it = tool.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = it.next();
@@ -615,42 +606,6 @@ public final class AnthropicMessagesParser {
         }
         String header = headers.get(SwitchyardHeaders.USER);
         return header == null || header.isEmpty() ? null : header;
-    }
-
-    private FallbackPolicy fallback(JsonNode body) {
-        try {
-            return FallbackPolicies.parse(body.get("fallback"), "fallback", models::isKnownModel);
-        } catch (RouterValidationException e) {
-            throw invalid(e.field() + ": " + e.getMessage());
-        }
-    }
-
-    private static String extra(JsonNode body) {
-        ObjectNode extra = Json.object();
-        for (Iterator<Map.Entry<String, JsonNode>> fields = body.fields(); fields.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            if (!NOT_EXTRA.contains(field.getKey())) {
-                extra.set(field.getKey(), field.getValue());
-            }
-        }
-        return extra.isEmpty() ? null : Json.write(extra);
-    }
-
-    private static Map<String, String> providerHeaders(MultiMap headers) {
-        Map<String, String> forwarded = new LinkedHashMap<>();
-        for (String name : PROVIDER_HEADERS) {
-            List<String> values = headers.getAll(name);
-            if (!values.isEmpty()) {
-                forwarded.put(name, String.join(",", values));
-            }
-        }
-        return forwarded;
-    }
-
-    private static void copy(JsonNode from, ObjectNode to, String field) {
-        if (from.hasNonNull(field)) {
-            to.set(field, from.get(field));
-        }
     }
 
     private static ApiException invalid(String message) {

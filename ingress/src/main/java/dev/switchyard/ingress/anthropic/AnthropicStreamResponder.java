@@ -45,11 +45,6 @@ public final class AnthropicStreamResponder implements ChatResponder {
     }
 
     @Override
-    public String contentType() {
-        return "text/event-stream";
-    }
-
-    @Override
     public String onChunk(ReplyChunk chunk) {
         StringBuilder out = new StringBuilder();
         if (!started) {

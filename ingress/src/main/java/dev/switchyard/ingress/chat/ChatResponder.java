@@ -5,15 +5,17 @@ import dev.switchyard.events.ReplyError;
 
 /**
  * The client protocol's half of answering a chat request: turns the ordered reply chunks of one attempt into the
- * protocol's bytes (OpenAI chat completions now; Anthropic messages and Responses later). {@link ChatExchange} does the
+ * protocol's bytes (OpenAI chat completions, Anthropic messages, Responses). {@link ChatExchange} does the
  * protocol-neutral half: HTTP status and headers, deadline, disconnects and cancellation. Pure: no I/O.
  */
 public interface ChatResponder {
     /** Whether the answer is a stream of events (headers go out with the first chunk) or one body at the end. */
     boolean streaming();
 
-    /** The content type of a successful answer. */
-    String contentType();
+    /** The content type of a successful answer: server-sent events when streaming, else one JSON body. */
+    default String contentType() {
+        return streaming() ? "text/event-stream" : "application/json";
+    }
 
     /**
      * The next chunk of the attempt being delivered (the final one included, unless it carries an error). Returns the

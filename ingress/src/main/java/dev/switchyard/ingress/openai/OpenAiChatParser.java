@@ -1,26 +1,19 @@
 package dev.switchyard.ingress.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchyard.core.router.FallbackPolicies;
-import dev.switchyard.core.router.RouterValidationException;
 import dev.switchyard.events.ChatRequest;
 import dev.switchyard.events.ClientProtocol;
-import dev.switchyard.events.FallbackPolicy;
 import dev.switchyard.events.ReasoningConfig;
 import dev.switchyard.ingress.chat.ModelResolver;
 import dev.switchyard.ingress.chat.RequestEnvelope;
+import dev.switchyard.ingress.chat.RequestFields;
 import dev.switchyard.ingress.chat.RoutingMetadata;
-import dev.switchyard.ingress.chat.SwitchyardHeaders;
 import dev.switchyard.ingress.http.ApiException;
 import dev.switchyard.ingress.http.Json;
 import io.vertx.core.MultiMap;
 
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -35,8 +28,6 @@ public final class OpenAiChatParser {
             "max_completion_tokens", "temperature", "top_p", "stop", "seed", "tools", "tool_choice", "response_format",
             "metadata", "fallback", "user", "parallel_tool_calls", "n");
     private static final Set<String> RESPONSE_FORMATS = Set.of("text", "json_object", "json_schema");
-    /** Client headers meant for the provider (Anthropic models behind an OpenAI-shaped request still honour them). */
-    private static final List<String> PROVIDER_HEADERS = List.of("anthropic-version", "anthropic-beta");
 
     private final ModelResolver models;
 
@@ -45,50 +36,32 @@ public final class OpenAiChatParser {
     }
 
     public ChatRequest parse(JsonNode body, MultiMap headers, RequestEnvelope envelope) {
-        if (!body.isObject()) {
-            throw ApiException.invalid(null, "invalid_type", "The request body must be a JSON object, but got " + Json.describe(body) + ".");
-        }
-        String model = requiredModel(body);
+        OpenAiFields.requireObject(body);
+        String model = OpenAiFields.requiredModel(body, "you must provide a model parameter");
         JsonNode messages = messages(body);
         choices(body);
-        ChatRequest.Builder request = ChatRequest.newBuilder()
-                .setRequestId(envelope.requestId())
-                .setReceivedAt(envelope.receivedAt())
-                .setDeadlineAt(envelope.deadlineAt())
-                .setReplyTo(envelope.replyTo())
-                .setProtocol(ClientProtocol.OPENAI_CHAT)
+        ChatRequest.Builder request = envelope.newRequest(ClientProtocol.OPENAI_CHAT)
                 .setMessagesJson(Json.write(messages))
-                .setStream(optBoolean(body, "stream", false))
+                .setStream(OpenAiFields.flag(body, "stream"))
                 .setIncludeUsage(includeUsage(body))
                 .setMaxTokens(maxTokens(body))
-                .setTemperature(optDouble(body, "temperature"))
-                .setTopP(optDouble(body, "top_p"))
+                .setTemperature(OpenAiFields.optDouble(body, "temperature"))
+                .setTopP(OpenAiFields.optDouble(body, "top_p"))
                 .setStop(stop(body))
-                .setSeed(optLong(body, "seed"))
+                .setSeed(OpenAiFields.optLong(body, "seed"))
                 .setToolsJson(tools(body))
-                .setToolChoiceJson(optJson(body, "tool_choice", n -> n.isTextual() || n.isObject(), "a string or an object"))
-                .setParallelToolCalls(optBooleanOrNull(body, "parallel_tool_calls"))
+                .setToolChoiceJson(OpenAiFields.optJson(body, "tool_choice", n -> n.isTextual() || n.isObject(), "a string or an object"))
+                .setParallelToolCalls(OpenAiFields.optBoolean(body, "parallel_tool_calls"))
                 .setResponseFormatJson(responseFormat(body))
                 .setReasoning(reasoning(body))
                 .setMetadata(RoutingMetadata.merge(body.get("metadata"), headers, "metadata"))
-                .setUserId(stickyUser(body, headers))
-                .setFallback(fallback(body))
-                .setExtraJson(extra(body))
-                .setProviderHeaders(providerHeaders(headers))
+                .setUserId(OpenAiFields.stickyUser(body, headers))
+                .setFallback(RequestFields.fallback(body, models, OpenAiFields::invalidFallback))
+                .setExtraJson(RequestFields.extraJson(body, NOT_EXTRA))
+                .setProviderHeaders(RequestFields.providerHeaders(headers))
                 .setApiKeyId(null);
         request.setModel(models.resolve(model)); // last: a 400 for the body's shape comes before a 404 for its model
         return request.build();
-    }
-
-    private static String requiredModel(JsonNode body) {
-        JsonNode model = body.get("model");
-        if (model == null || model.isNull() || (model.isTextual() && model.asText().isBlank())) {
-            throw ApiException.invalid("model", "missing_required_parameter", "you must provide a model parameter");
-        }
-        if (!model.isTextual()) {
-            throw ApiException.invalidType("model", "a string", Json.describe(model));
-        }
-        return model.asText();
     }
 
     private static JsonNode messages(JsonNode body) {
@@ -156,7 +129,7 @@ public final class OpenAiChatParser {
 
     /** Tools must name their type, and function tools their name (what OpenAI itself checks first). */
     private static String tools(JsonNode body) {
-        String json = optJson(body, "tools", JsonNode::isArray, "an array");
+        String json = OpenAiFields.optJson(body, "tools", JsonNode::isArray, "an array");
         if (json == null) {
             return null;
         }
@@ -180,7 +153,7 @@ public final class OpenAiChatParser {
     }
 
     private static String responseFormat(JsonNode body) {
-        String json = optJson(body, "response_format", JsonNode::isObject, "an object");
+        String json = OpenAiFields.optJson(body, "response_format", JsonNode::isObject, "an object");
         if (json == null) {
             return null;
         }
@@ -199,19 +172,8 @@ public final class OpenAiChatParser {
 
     /** {@code reasoning_effort} as the protocol-neutral reasoning request (it also stays in extra_json for OpenAI targets). */
     private static ReasoningConfig reasoning(JsonNode body) {
-        String effort = optString(body, "reasoning_effort");
+        String effort = OpenAiFields.optString(body, "reasoning_effort");
         return effort == null ? null : ReasoningConfig.newBuilder().setEffort(effort).build();
-    }
-
-    private static Boolean optBooleanOrNull(JsonNode body, String name) {
-        JsonNode value = body.get(name);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isBoolean()) {
-            throw ApiException.invalidType(name, "a boolean", Json.describe(value));
-        }
-        return value.asBoolean();
     }
 
     private static boolean includeUsage(JsonNode body) {
@@ -233,8 +195,8 @@ public final class OpenAiChatParser {
     }
 
     private static Integer maxTokens(JsonNode body) {
-        Integer completion = optPositiveInt(body, "max_completion_tokens");
-        Integer legacy = optPositiveInt(body, "max_tokens");
+        Integer completion = OpenAiFields.optPositiveInt(body, "max_completion_tokens");
+        Integer legacy = OpenAiFields.optPositiveInt(body, "max_tokens");
         return completion != null ? completion : legacy;
     }
 
@@ -257,118 +219,5 @@ public final class OpenAiChatParser {
             return sequences;
         }
         throw ApiException.invalidType("stop", "a string or an array of strings", Json.describe(stop));
-    }
-
-    private static String stickyUser(JsonNode body, MultiMap headers) {
-        String user = optString(body, "user");
-        if (user == null || user.isEmpty()) {
-            user = optString(body, "safety_identifier");
-        }
-        if (user == null || user.isEmpty()) {
-            user = headers.get(SwitchyardHeaders.USER);
-        }
-        return user == null || user.isEmpty() ? null : user;
-    }
-
-    private FallbackPolicy fallback(JsonNode body) {
-        try {
-            return FallbackPolicies.parse(body.get("fallback"), "fallback", models::isKnownModel);
-        } catch (RouterValidationException e) {
-            throw ApiException.invalid(e.field(), "invalid_value", e.getMessage());
-        }
-    }
-
-    private static String extra(JsonNode body) {
-        ObjectNode extra = Json.object();
-        for (Iterator<Map.Entry<String, JsonNode>> fields = body.fields(); fields.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            if (!NOT_EXTRA.contains(field.getKey())) {
-                extra.set(field.getKey(), field.getValue());
-            }
-        }
-        return extra.isEmpty() ? null : Json.write(extra);
-    }
-
-    private static Map<String, String> providerHeaders(MultiMap headers) {
-        Map<String, String> forwarded = new LinkedHashMap<>();
-        for (String name : PROVIDER_HEADERS) {
-            List<String> values = headers.getAll(name);
-            if (!values.isEmpty()) {
-                forwarded.put(name, String.join(",", values));
-            }
-        }
-        return forwarded;
-    }
-
-    // ---- typed optional parameters: null or absent means "not given" ----
-
-    private static boolean optBoolean(JsonNode body, String name, boolean absent) {
-        JsonNode value = body.get(name);
-        if (value == null || value.isNull()) {
-            return absent;
-        }
-        if (!value.isBoolean()) {
-            throw ApiException.invalidType(name, "a boolean", Json.describe(value));
-        }
-        return value.asBoolean();
-    }
-
-    private static Double optDouble(JsonNode body, String name) {
-        JsonNode value = body.get(name);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isNumber()) {
-            throw ApiException.invalidType(name, "a number", Json.describe(value));
-        }
-        return value.asDouble();
-    }
-
-    private static Long optLong(JsonNode body, String name) {
-        JsonNode value = body.get(name);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-            throw ApiException.invalidType(name, "an integer", Json.describe(value));
-        }
-        return value.asLong();
-    }
-
-    private static Integer optPositiveInt(JsonNode body, String name) {
-        JsonNode value = body.get(name);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-            throw ApiException.invalidType(name, "an integer", Json.describe(value));
-        }
-        if (value.asInt() < 1) {
-            throw ApiException.invalid(name, "integer_below_min_value",
-                    "Invalid '" + name + "': integer below minimum value. Expected a value >= 1, but got " + value.asInt() + " instead.");
-        }
-        return value.asInt();
-    }
-
-    private static String optString(JsonNode body, String name) {
-        JsonNode value = body.get(name);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw ApiException.invalidType(name, "a string", Json.describe(value));
-        }
-        return value.asText();
-    }
-
-    private static String optJson(JsonNode body, String name, java.util.function.Predicate<JsonNode> accepted, String expected) {
-        JsonNode value = body.get(name);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!accepted.test(value)) {
-            throw ApiException.invalidType(name, expected, Json.describe(value));
-        }
-        return Json.write(value);
     }
 }

@@ -40,11 +40,6 @@ public final class OpenAiCompletionResponder implements ChatResponder {
     }
 
     @Override
-    public String contentType() {
-        return "application/json";
-    }
-
-    @Override
     public String onChunk(ReplyChunk chunk) {
         if (model == null) {
             model = OpenAiJson.modelOf(chunk, requestedModel);

@@ -39,11 +39,6 @@ public final class OpenAiStreamResponder implements ChatResponder {
     }
 
     @Override
-    public String contentType() {
-        return "text/event-stream";
-    }
-
-    @Override
     public String onChunk(ReplyChunk chunk) {
         if (model == null) {
             model = OpenAiJson.modelOf(chunk, requestedModel);

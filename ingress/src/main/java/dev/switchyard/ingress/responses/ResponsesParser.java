@@ -3,25 +3,20 @@ package dev.switchyard.ingress.responses;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchyard.core.router.FallbackPolicies;
-import dev.switchyard.core.router.RouterValidationException;
 import dev.switchyard.events.ChatRequest;
 import dev.switchyard.events.ClientProtocol;
-import dev.switchyard.events.FallbackPolicy;
 import dev.switchyard.events.ReasoningConfig;
 import dev.switchyard.ingress.chat.ModelResolver;
 import dev.switchyard.ingress.chat.RequestEnvelope;
+import dev.switchyard.ingress.chat.RequestFields;
 import dev.switchyard.ingress.chat.RoutingMetadata;
-import dev.switchyard.ingress.chat.SwitchyardHeaders;
 import dev.switchyard.ingress.http.ApiException;
 import dev.switchyard.ingress.http.Json;
+import dev.switchyard.ingress.openai.OpenAiFields;
 import io.vertx.core.MultiMap;
 
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -38,7 +33,6 @@ import java.util.Set;
 public final class ResponsesParser {
     private static final Set<String> NOT_EXTRA = Set.of("model", "input", "instructions", "stream", "tools", "tool_choice",
             "parallel_tool_calls", "max_output_tokens", "temperature", "top_p", "metadata", "fallback", "user");
-    private static final List<String> PROVIDER_HEADERS = List.of("anthropic-version", "anthropic-beta");
 
     private final ModelResolver models;
 
@@ -47,10 +41,8 @@ public final class ResponsesParser {
     }
 
     public ChatRequest parse(JsonNode body, MultiMap headers, RequestEnvelope envelope) {
-        if (!body.isObject()) {
-            throw ApiException.invalid(null, "invalid_type", "The request body must be a JSON object, but got " + Json.describe(body) + ".");
-        }
-        String model = requiredModel(body);
+        OpenAiFields.requireObject(body);
+        String model = OpenAiFields.requiredModel(body, "Missing required parameter: 'model'.");
         unsupported(body);
         ArrayNode messages = Json.MAPPER.createArrayNode();
         JsonNode instructions = body.get("instructions");
@@ -61,44 +53,28 @@ public final class ResponsesParser {
             messages.addObject().put("role", "system").put("content", instructions.asText());
         }
         input(body.get("input"), messages);
-        ChatRequest.Builder request = ChatRequest.newBuilder()
-                .setRequestId(envelope.requestId())
-                .setReceivedAt(envelope.receivedAt())
-                .setDeadlineAt(envelope.deadlineAt())
-                .setReplyTo(envelope.replyTo())
-                .setProtocol(ClientProtocol.OPENAI_RESPONSES)
+        ChatRequest.Builder request = envelope.newRequest(ClientProtocol.OPENAI_RESPONSES)
                 .setMessagesJson(Json.write(messages))
-                .setStream(optBoolean(body, "stream"))
+                .setStream(OpenAiFields.flag(body, "stream"))
                 .setIncludeUsage(false)
-                .setMaxTokens(optPositiveInt(body, "max_output_tokens"))
-                .setTemperature(optNumber(body, "temperature"))
-                .setTopP(optNumber(body, "top_p"))
+                .setMaxTokens(OpenAiFields.optPositiveInt(body, "max_output_tokens"))
+                .setTemperature(OpenAiFields.optDouble(body, "temperature"))
+                .setTopP(OpenAiFields.optDouble(body, "top_p"))
                 .setStop(List.of())
                 .setSeed(null)
                 .setToolsJson(tools(body.get("tools")))
                 .setToolChoiceJson(toolChoice(body.get("tool_choice")))
-                .setParallelToolCalls(body.path("parallel_tool_calls").isBoolean() ? body.get("parallel_tool_calls").asBoolean() : null)
+                .setParallelToolCalls(OpenAiFields.optBoolean(body, "parallel_tool_calls"))
                 .setResponseFormatJson(responseFormat(body.get("text")))
                 .setReasoning(reasoning(body.get("reasoning")))
                 .setMetadata(RoutingMetadata.merge(body.get("metadata"), headers, "metadata"))
-                .setUserId(stickyUser(body, headers))
-                .setFallback(fallback(body))
-                .setExtraJson(extra(body))
-                .setProviderHeaders(providerHeaders(headers))
+                .setUserId(OpenAiFields.stickyUser(body, headers))
+                .setFallback(RequestFields.fallback(body, models, OpenAiFields::invalidFallback))
+                .setExtraJson(RequestFields.extraJson(body, NOT_EXTRA))
+                .setProviderHeaders(RequestFields.providerHeaders(headers))
                 .setApiKeyId(null);
         request.setModel(models.resolve(model)); // last: a 400 for the body's shape comes before a 404 for its model
         return request.build();
-    }
-
-    private static String requiredModel(JsonNode body) {
-        JsonNode model = body.get("model");
-        if (model == null || model.isNull() || (model.isTextual() && model.asText().isBlank())) {
-            throw ApiException.invalid("model", "missing_required_parameter", "Missing required parameter: 'model'.");
-        }
-        if (!model.isTextual()) {
-            throw ApiException.invalidType("model", "a string", Json.describe(model));
-        }
-        return model.asText();
     }
 
     /** What needs state Switchyard doesn't keep. */
@@ -189,9 +165,9 @@ public final class ResponsesParser {
                     ArrayNode thinking = assistant.has("thinking_blocks") ? (ArrayNode) assistant.get("thinking_blocks")
                             : assistant.putArray("thinking_blocks");
                     ObjectNode block = thinking.addObject().put("type", "reasoning");
-                    copy(item, block, "id");
-                    copy(item, block, "summary");
-                    copy(item, block, "encrypted_content");
+                    RequestFields.copyIfPresent(item, block, "id");
+                    RequestFields.copyIfPresent(item, block, "summary");
+                    RequestFields.copyIfPresent(item, block, "encrypted_content");
                 }
                 case "item_reference" -> throw ApiException.invalid(at, "unsupported_value",
                         "item_reference is not supported: Switchyard keeps no response state. Send the items themselves.");
@@ -263,7 +239,7 @@ public final class ResponsesParser {
                     } else if (part.hasNonNull("file_id")) {
                         file.put("file_id", part.get("file_id").asText());
                     }
-                    copy(part, file, "filename");
+                    RequestFields.copyIfPresent(part, file, "filename");
                     parts.addObject().put("type", "file").set("file", file);
                 }
                 default -> throw ApiException.invalid(at + "[" + i + "].type", "invalid_value", "Invalid value: '" + type
@@ -298,17 +274,17 @@ public final class ResponsesParser {
                 case "function" -> {
                     String name = requiredText(tool, "name", "tools[" + i + "]");
                     ObjectNode function = out.addObject().put("type", "function").putObject("function").put("name", name);
-                    copy(tool, function, "description");
+                    RequestFields.copyIfPresent(tool, function, "description");
                     if (tool.path("parameters").isObject()) {
                         function.set("parameters", tool.get("parameters"));
                     }
-                    copy(tool, function, "strict");
+                    RequestFields.copyIfPresent(tool, function, "strict");
                 }
                 case "custom" -> {
                     String name = requiredText(tool, "name", "tools[" + i + "]");
                     ObjectNode custom = out.addObject().put("type", "custom").putObject("custom").put("name", name);
-                    copy(tool, custom, "description");
-                    copy(tool, custom, "format");
+                    RequestFields.copyIfPresent(tool, custom, "description");
+                    RequestFields.copyIfPresent(tool, custom, "format");
                 }
                 case "" -> throw ApiException.invalid("tools[" + i + "].type", "missing_required_parameter",
                         "Missing required parameter: 'tools[" + i + "].type'.");
@@ -368,8 +344,8 @@ public final class ResponsesParser {
                 ObjectNode internal = Json.object().put("type", "json_schema");
                 ObjectNode schema = internal.putObject("json_schema").put("name", format.path("name").asText("response"));
                 schema.set("schema", format.get("schema"));
-                copy(format, schema, "strict");
-                copy(format, schema, "description");
+                RequestFields.copyIfPresent(format, schema, "strict");
+                RequestFields.copyIfPresent(format, schema, "description");
                 return Json.write(internal);
             }
             default -> throw ApiException.invalid("text.format.type", "invalid_value", "Invalid value: '" + type
@@ -390,96 +366,5 @@ public final class ResponsesParser {
             return null;
         }
         return ReasoningConfig.newBuilder().setEffort(effort).setSummary(summary).build();
-    }
-
-    // ---- routing and other fields ----
-
-    private static String stickyUser(JsonNode body, MultiMap headers) {
-        for (String field : List.of("user", "safety_identifier")) {
-            JsonNode value = body.get(field);
-            if (value != null && !value.isNull()) {
-                if (!value.isTextual()) {
-                    throw ApiException.invalidType(field, "a string", Json.describe(value));
-                }
-                if (!value.asText().isEmpty()) {
-                    return value.asText();
-                }
-            }
-        }
-        String header = headers.get(SwitchyardHeaders.USER);
-        return header == null || header.isEmpty() ? null : header;
-    }
-
-    private FallbackPolicy fallback(JsonNode body) {
-        try {
-            return FallbackPolicies.parse(body.get("fallback"), "fallback", models::isKnownModel);
-        } catch (RouterValidationException e) {
-            throw ApiException.invalid(e.field(), "invalid_value", e.getMessage());
-        }
-    }
-
-    private static String extra(JsonNode body) {
-        ObjectNode extra = Json.object();
-        for (Iterator<Map.Entry<String, JsonNode>> fields = body.fields(); fields.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            if (!NOT_EXTRA.contains(field.getKey())) {
-                extra.set(field.getKey(), field.getValue());
-            }
-        }
-        return extra.isEmpty() ? null : Json.write(extra);
-    }
-
-    private static Map<String, String> providerHeaders(MultiMap headers) {
-        Map<String, String> forwarded = new LinkedHashMap<>();
-        for (String name : PROVIDER_HEADERS) {
-            List<String> values = headers.getAll(name);
-            if (!values.isEmpty()) {
-                forwarded.put(name, String.join(",", values));
-            }
-        }
-        return forwarded;
-    }
-
-    private static boolean optBoolean(JsonNode body, String name) {
-        JsonNode value = body.get(name);
-        if (value == null || value.isNull()) {
-            return false;
-        }
-        if (!value.isBoolean()) {
-            throw ApiException.invalidType(name, "a boolean", Json.describe(value));
-        }
-        return value.asBoolean();
-    }
-
-    private static Double optNumber(JsonNode body, String name) {
-        JsonNode value = body.get(name);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isNumber()) {
-            throw ApiException.invalidType(name, "a number", Json.describe(value));
-        }
-        return value.asDouble();
-    }
-
-    private static Integer optPositiveInt(JsonNode body, String name) {
-        JsonNode value = body.get(name);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-            throw ApiException.invalidType(name, "an integer", Json.describe(value));
-        }
-        if (value.asInt() < 1) {
-            throw ApiException.invalid(name, "integer_below_min_value", "Invalid '" + name
-                    + "': integer below minimum value. Expected a value >= 1, but got " + value.asInt() + " instead.");
-        }
-        return value.asInt();
-    }
-
-    private static void copy(JsonNode from, ObjectNode to, String field) {
-        if (from.hasNonNull(field)) {
-            to.set(field, from.get(field));
-        }
     }
 }

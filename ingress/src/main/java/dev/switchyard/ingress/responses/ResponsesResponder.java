@@ -71,11 +71,6 @@ public final class ResponsesResponder implements ChatResponder {
     }
 
     @Override
-    public String contentType() {
-        return streaming ? "text/event-stream" : "application/json";
-    }
-
-    @Override
     public String onChunk(ReplyChunk chunk) {
         StringBuilder out = new StringBuilder();
         if (!started) {

@@ -99,6 +99,9 @@ class ResponsesParserTest {
             "{\"model\":\"gpt-5.2\",\"input\":\"hi\",\"tools\":[{\"type\":\"function\",\"parameters\":{}}]}|tools[0].name|Missing required parameter: 'tools[0].name'.",
             "{\"model\":\"gpt-5.2\",\"input\":\"hi\",\"text\":{\"format\":{\"type\":\"yaml\"}}}|text.format.type|Invalid value: 'yaml'",
             "{\"model\":\"gpt-5.2\",\"input\":[{\"role\":\"robot\",\"content\":\"x\"}]}|input[0].role|Invalid value: 'robot'",
+            "{\"model\":\"gpt-5.2\",\"input\":\"hi\",\"parallel_tool_calls\":\"yes\"}|parallel_tool_calls|expected a boolean",
+            "{\"model\":\"gpt-5.2\",\"input\":\"hi\",\"user\":42}|user|expected a string",
+            "[\"hi\"]||The request body must be a JSON object",
     })
     void badInputIsA400InOpenAisWords(String body, String param, String message) {
         ApiException e = catchThrowableOfType(ApiException.class, () -> parse(body));
