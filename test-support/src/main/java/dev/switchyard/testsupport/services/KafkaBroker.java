@@ -40,38 +40,35 @@ import java.util.concurrent.TimeUnit;
  * keeps the topics and records. A temporary data directory (the default) is deleted by
  * {@link #close()}.
  */
-public final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker extends ChildJvmService<KafkaBroker> {
     private static final String CLASSPATH = System.getProperty("java.class.path");
 
     private final Path dataDir;
-    private final boolean tempDataDir;
     private final int port;
     private final int controllerPort;
     private final List<String> jvmArgs;
     private final Map<String, String> extraProperties;
     private final int numPartitions;
-    private final Duration startTimeout;
-    private final boolean stopOnJvmExit;
-    private ChildProcess child;
-    private Duration lastStartTime;
 
     private KafkaBroker(Builder b) {
-        try {
-            this.tempDataDir = b.dataDir == null;
-            this.dataDir = (b.dataDir == null ? Files.createTempDirectory("switchyard-kafka-") : b.dataDir)
-                    .toAbsolutePath();
-            Files.createDirectories(dataDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        super("Kafka broker", dataDir(b.dataDir), b.dataDir == null, b.startTimeout, Duration.ofSeconds(30), b.stopOnJvmExit);
+        this.dataDir = workDir();
         int[] free = FreePorts.find(2);
         this.port = b.port != 0 ? b.port : free[0];
         this.controllerPort = b.controllerPort != 0 ? b.controllerPort : free[1];
         this.jvmArgs = List.copyOf(b.jvmArgs);
         this.extraProperties = Map.copyOf(b.properties);
         this.numPartitions = b.numPartitions;
-        this.startTimeout = b.startTimeout;
-        this.stopOnJvmExit = b.stopOnJvmExit;
+    }
+
+    /** The given data directory, created if needed, or a new temporary one. */
+    private static Path dataDir(Path given) {
+        try {
+            Path dir = (given == null ? Files.createTempDirectory("switchyard-kafka-") : given).toAbsolutePath();
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static Builder builder() {
@@ -159,38 +156,25 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    /** Starts the broker (no-op if running) and blocks until it answers an Admin describeCluster. */
-    public synchronized KafkaBroker start() {
-        if (child != null && child.isAlive()) {
-            return this;
-        }
-        long t0 = System.nanoTime();
+    /** Runs {@link BrokerMain} with this JVM's class path: it formats the data directory if needed, then starts Kafka. */
+    @Override
+    protected ChildProcess launch() {
         Path config = writeConfig();
         Path log4j = writeLog4jConfig();
         List<String> jvm = new ArrayList<>(jvmArgs);
         jvm.add("-Dlog4j2.configurationFile=" + log4j);
         jvm.add("-Dkafka.logs.dir=" + dataDir.resolve("logs"));
         jvm.add("-Djava.awt.headless=true");
-        child = ChildProcess.start("kafka-broker", jvm, CLASSPATH, BrokerMain.class.getName(),
+        return ChildProcess.start("kafka-broker", jvm, CLASSPATH, BrokerMain.class.getName(),
                 List.of(config.toString(), clusterId()), dataDir, logFile(), Map.of());
-        if (stopOnJvmExit) {
-            ShutdownHooks.register(this);
-        }
-        try {
-            awaitReady();
-        } catch (RuntimeException e) {
-            child.kill();
-            throw e;
-        }
-        lastStartTime = Duration.ofNanos(System.nanoTime() - t0);
-        return this;
     }
 
-    private void awaitReady() {
-        long deadline = System.nanoTime() + startTimeout.toNanos();
+    /** Ready when the listener accepts connections and then an Admin client's describeCluster names a node. */
+    @Override
+    protected void awaitReady(long deadline) {
         // 1. the listener accepts connections (no Admin client noise while the JVM boots)
         while (true) {
-            checkAlive(deadline);
+            failIfGone(deadline, null);
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 250);
                 break;
@@ -208,7 +192,7 @@ public final class KafkaBroker implements AutoCloseable {
         try (Admin admin = Admin.create(p)) {
             Exception last = null;
             while (true) {
-                checkAlive(deadline, last);
+                failIfGone(deadline, last);
                 try {
                     Collection<Node> nodes = admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
                     if (!nodes.isEmpty()) {
@@ -222,32 +206,6 @@ public final class KafkaBroker implements AutoCloseable {
                 }
                 pause(100);
             }
-        }
-    }
-
-    private void checkAlive(long deadline) {
-        checkAlive(deadline, null);
-    }
-
-    private void checkAlive(long deadline, Exception last) {
-        if (!child.isAlive()) {
-            throw new IllegalStateException("Kafka broker exited with code " + child.process().exitValue()
-                    + " while starting; log " + logFile() + ":\n" + child.logTail(40));
-        }
-        if (System.nanoTime() > deadline) {
-            throw new IllegalStateException("Kafka broker did not answer within " + startTimeout
-                    + (last == null ? "" : " (last error: " + last + ")") + "; log " + logFile() + ":\n"
-                    + child.logTail(40));
-        }
-    }
-
-    /** Waits a little, returning early if the child exits. */
-    private void pause(long ms) {
-        try {
-            child.process().waitFor(ms, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while starting Kafka", e);
         }
     }
 
@@ -377,54 +335,9 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     /** The broker JVM's output (appended across restarts). */
+    @Override
     public Path logFile() {
         return dataDir.resolve("broker.log");
-    }
-
-    public synchronized boolean isRunning() {
-        return child != null && child.isAlive();
-    }
-
-    /** Pid of the broker JVM, or -1. */
-    public synchronized long pid() {
-        return child == null ? -1 : child.pid();
-    }
-
-    /** How long the last {@link #start()} took until the broker answered. */
-    public synchronized Duration lastStartTime() {
-        return lastStartTime;
-    }
-
-    /** Graceful stop: SIGTERM, up to 30 s for the controlled shutdown, then SIGKILL. Keeps the data. */
-    public synchronized void stop() {
-        if (child != null) {
-            child.stop(Duration.ofSeconds(30));
-        }
-    }
-
-    /** SIGKILL, for crash tests. Keeps the data (what reached the disk). */
-    public synchronized void kill() {
-        if (child != null) {
-            child.kill();
-        }
-    }
-
-    /** Stops and starts again on the same ports and data directory. */
-    public synchronized KafkaBroker restart() {
-        stop();
-        return start();
-    }
-
-    /** Stops the broker; a temporary data directory is killed-and-deleted instead. */
-    @Override
-    public synchronized void close() {
-        ShutdownHooks.unregister(this);
-        if (tempDataDir) {
-            kill();
-            Files2.deleteRecursively(dataDir);
-        } else {
-            stop();
-        }
     }
 
     @Override

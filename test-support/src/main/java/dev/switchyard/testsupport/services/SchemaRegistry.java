@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Apicurio Registry (2.6.x, Confluent-compatible API at {@code /apis/ccompat/v7}) in a child JVM.
@@ -29,37 +28,33 @@ import java.util.concurrent.TimeUnit;
  * {@code java -cp <runner jar>:<test-support> ParentWatchdog <pid> <runner Main-Class>}, so it
  * dies with this JVM. Output goes to {@code <dataDir or temp dir>/registry.log}.
  */
-public final class SchemaRegistry implements AutoCloseable {
+public final class SchemaRegistry extends ChildJvmService<SchemaRegistry> {
     /** Path of the Confluent-compatible API. */
     public static final String CCOMPAT_PATH = "/apis/ccompat/v7";
 
     private final Path dataDir;
-    private final Path workDir;
-    private final boolean tempWorkDir;
     private final int port;
     private final List<String> jvmArgs;
     private final Map<String, String> systemProperties;
-    private final Duration startTimeout;
-    private final boolean stopOnJvmExit;
     private final Path runnerJar;
-    private ChildProcess child;
-    private Duration lastStartTime;
 
     private SchemaRegistry(Builder b) {
-        this.dataDir = b.dataDir == null ? null : b.dataDir.toAbsolutePath();
+        super("schema registry", workDir(b.dataDir), b.dataDir == null, b.startTimeout, Duration.ofSeconds(20), b.stopOnJvmExit);
+        this.dataDir = b.dataDir == null ? null : workDir();
+        this.port = b.port != 0 ? b.port : FreePorts.find();
+        this.jvmArgs = List.copyOf(b.jvmArgs);
+        this.systemProperties = Map.copyOf(b.systemProperties);
+        this.runnerJar = b.runnerJar != null ? b.runnerJar.toAbsolutePath() : ApicurioDistribution.runnerJar();
+    }
+
+    /** The data directory, created if needed; without one, a new temporary directory for the log. */
+    private static Path workDir(Path dataDir) {
         try {
-            this.tempWorkDir = dataDir == null;
-            this.workDir = dataDir != null ? Files.createDirectories(dataDir)
+            return dataDir != null ? Files.createDirectories(dataDir.toAbsolutePath())
                     : Files.createTempDirectory("switchyard-registry-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        this.port = b.port != 0 ? b.port : FreePorts.find();
-        this.jvmArgs = List.copyOf(b.jvmArgs);
-        this.systemProperties = Map.copyOf(b.systemProperties);
-        this.startTimeout = b.startTimeout;
-        this.stopOnJvmExit = b.stopOnJvmExit;
-        this.runnerJar = b.runnerJar != null ? b.runnerJar.toAbsolutePath() : ApicurioDistribution.runnerJar();
     }
 
     public static Builder builder() {
@@ -137,12 +132,9 @@ public final class SchemaRegistry implements AutoCloseable {
         }
     }
 
-    /** Starts (no-op if running) and blocks until {@code GET /apis/ccompat/v7/subjects} answers 200. */
-    public synchronized SchemaRegistry start() {
-        if (child != null && child.isAlive()) {
-            return this;
-        }
-        long t0 = System.nanoTime();
+    /** Runs the registry's runner jar under {@link ParentWatchdog}, on H2 in the data directory if there is one. */
+    @Override
+    protected ChildProcess launch() {
         List<String> jvm = new ArrayList<>(jvmArgs);
         Map<String, String> props = new LinkedHashMap<>();
         props.put("quarkus.http.port", Integer.toString(port));
@@ -158,37 +150,20 @@ public final class SchemaRegistry implements AutoCloseable {
         props.putAll(systemProperties);
         props.forEach((k, v) -> jvm.add("-D" + k + "=" + v));
         String classpath = runnerJar + java.io.File.pathSeparator + ChildProcess.codeSource(ParentWatchdog.class);
-        child = ChildProcess.start("schema-registry", jvm, classpath, ApicurioDistribution.mainClass(runnerJar),
-                List.of(), workDir, logFile(), env);
-        if (stopOnJvmExit) {
-            ShutdownHooks.register(this);
-        }
-        try {
-            awaitReady();
-        } catch (RuntimeException e) {
-            child.kill();
-            throw e;
-        }
-        lastStartTime = Duration.ofNanos(System.nanoTime() - t0);
-        return this;
+        return ChildProcess.start("schema-registry", jvm, classpath, ApicurioDistribution.mainClass(runnerJar),
+                List.of(), workDir(), logFile(), env);
     }
 
-    private void awaitReady() {
-        long deadline = System.nanoTime() + startTimeout.toNanos();
+    /** Ready when {@code GET /apis/ccompat/v7/subjects} answers 200. */
+    @Override
+    protected void awaitReady(long deadline) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
                 .version(HttpClient.Version.HTTP_1_1).build();
         HttpRequest req = HttpRequest.newBuilder(URI.create(url() + "/subjects")).timeout(Duration.ofSeconds(5))
                 .GET().build();
         String last = "no answer";
         while (true) {
-            if (!child.isAlive()) {
-                throw new IllegalStateException("schema registry exited with code " + child.process().exitValue()
-                        + " while starting; log " + logFile() + ":\n" + child.logTail(40));
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("schema registry did not answer within " + startTimeout + " (last: "
-                        + last + "); log " + logFile() + ":\n" + child.logTail(40));
-            }
+            failIfGone(deadline, last);
             try {
                 HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
@@ -201,12 +176,7 @@ public final class SchemaRegistry implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while starting the schema registry", e);
             }
-            try {
-                child.process().waitFor(100, TimeUnit.MILLISECONDS); // returns early if it dies
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while starting the schema registry", e);
-            }
+            pause(100);
         }
     }
 
@@ -229,57 +199,13 @@ public final class SchemaRegistry implements AutoCloseable {
         return dataDir;
     }
 
+    @Override
     public Path logFile() {
-        return workDir.resolve("registry.log");
+        return workDir().resolve("registry.log");
     }
 
     public Path runnerJar() {
         return runnerJar;
-    }
-
-    public synchronized boolean isRunning() {
-        return child != null && child.isAlive();
-    }
-
-    public synchronized long pid() {
-        return child == null ? -1 : child.pid();
-    }
-
-    /** How long the last {@link #start()} took until the API answered. */
-    public synchronized Duration lastStartTime() {
-        return lastStartTime;
-    }
-
-    /** SIGTERM, up to 20 s, then SIGKILL. */
-    public synchronized void stop() {
-        if (child != null) {
-            child.stop(Duration.ofSeconds(20));
-        }
-    }
-
-    /** SIGKILL. */
-    public synchronized void kill() {
-        if (child != null) {
-            child.kill();
-        }
-    }
-
-    /** Stops and starts again on the same port and data directory. */
-    public synchronized SchemaRegistry restart() {
-        stop();
-        return start();
-    }
-
-    /** Stops; without a data directory (nothing to keep) it is killed and its temp folder deleted. */
-    @Override
-    public synchronized void close() {
-        ShutdownHooks.unregister(this);
-        if (tempWorkDir) {
-            kill();
-            Files2.deleteRecursively(workDir);
-        } else {
-            stop();
-        }
     }
 
     @Override
