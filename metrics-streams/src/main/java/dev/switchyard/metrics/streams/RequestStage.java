@@ -5,14 +5,10 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The stage partitioned by request id. Remembers every experiment request (request id → router, route, variant,
@@ -105,35 +101,11 @@ final class RequestStage implements Processor<String, Object, String, Object> {
      * (when the feedback names router and user), else it is counted as unattributed.
      */
     private void expirePending(long now) {
-        long wait = options.matchWait().toMillis();
         // Emitted at stream time, not wall-clock time: a wall-clock timestamp ahead of a backlog being caught up
         // would make the windows drop the backlog as late.
         long emitAt = Math.max(0, context.currentStreamTimeMs());
-        List<String> keys = new ArrayList<>();
-        try (KeyValueIterator<String, PendingFeedback> it = pending.all()) {
-            it.forEachRemaining(kv -> keys.add(kv.key));
-        }
-        for (String key : keys) {
-            PendingFeedback waiting = pending.get(key);
-            List<PendingFeedback.Entry> kept = new ArrayList<>();
-            for (PendingFeedback.Entry entry : waiting.entries()) {
-                if (now - entry.arrivedAtMs() < wait) {
-                    kept.add(entry);
-                    continue;
-                }
-                FeedbackEvent f = entry.feedback();
-                if (f.routerId() != null && f.userId() != null) {
-                    forward(StageEvent.userFeedback(f), emitAt);
-                } else {
-                    forward(StageEvent.unattributed(f), emitAt);
-                }
-            }
-            if (kept.isEmpty()) {
-                pending.delete(key);
-            } else if (kept.size() != waiting.entries().size()) {
-                pending.put(key, new PendingFeedback(kept));
-            }
-        }
+        PendingFeedback.expire(pending, now, options.matchWait().toMillis(), f -> forward(
+                f.routerId() != null && f.userId() != null ? StageEvent.userFeedback(f) : StageEvent.unattributed(f), emitAt));
     }
 
     private void forward(StageEvent event, long ts) {

@@ -4,13 +4,9 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The stage partitioned by router and user. Remembers each user's latest variant per router (for feedback keyed
@@ -118,30 +114,11 @@ final class UserStage implements Processor<String, StageEvent, String, MetricDel
 
     /** User-keyed feedback of a user never seen within the window: counted as unattributed after the match wait. */
     private void expirePending(long now) {
-        long wait = options.matchWait().toMillis();
         // Emitted at stream time, not wall-clock time: a wall-clock timestamp ahead of a backlog being caught up
         // would make the windows drop the backlog as late.
         long emitAt = Math.max(0, context.currentStreamTimeMs());
-        List<String> keys = new ArrayList<>();
-        try (KeyValueIterator<String, PendingFeedback> it = pending.all()) {
-            it.forEachRemaining(kv -> keys.add(kv.key));
-        }
-        for (String key : keys) {
-            PendingFeedback waiting = pending.get(key);
-            List<PendingFeedback.Entry> kept = new ArrayList<>();
-            for (PendingFeedback.Entry entry : waiting.entries()) {
-                if (now - entry.arrivedAtMs() < wait) {
-                    kept.add(entry);
-                } else {
-                    forward(MetricDelta.unattributed(entry.feedback()), emitAt);
-                }
-            }
-            if (kept.isEmpty()) {
-                pending.delete(key);
-            } else if (kept.size() != waiting.entries().size()) {
-                pending.put(key, new PendingFeedback(kept));
-            }
-        }
+        PendingFeedback.expire(pending, now, options.matchWait().toMillis(),
+                f -> forward(MetricDelta.unattributed(f), emitAt));
     }
 
     private void forward(MetricDelta delta, long ts) {
