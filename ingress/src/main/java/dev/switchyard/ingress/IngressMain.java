@@ -3,6 +3,7 @@ package dev.switchyard.ingress;
 import dev.switchyard.core.catalog.ModelCatalog;
 import dev.switchyard.metrics.clickhouse.ClickHouseEndpoint;
 import dev.switchyard.schemas.kafka.KafkaSettings;
+import dev.switchyard.schemas.kafka.ServiceEnvironment;
 import dev.switchyard.schemas.kafka.TopicLayout;
 import dev.switchyard.schemas.kafka.TopicProvisioner;
 import dev.switchyard.schemas.serde.EventSerdes;
@@ -10,10 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 
 /**
- * Runs one ingress instance on its own. Configuration from the environment:
+ * Runs one ingress instance on its own. Configuration from the environment (or {@code --name=value} arguments, see
+ * {@link ServiceEnvironment}):
  * <ul>
  *   <li>{@code KAFKA_BOOTSTRAP_SERVERS} (default 127.0.0.1:9092), {@code SCHEMA_REGISTRY_URL} (required)</li>
  *   <li>{@code SWITCHYARD_HOST} (127.0.0.1), {@code SWITCHYARD_PORT} (8080)</li>
@@ -48,43 +49,29 @@ public final class IngressMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        String bootstrap = env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
-        String registry = System.getenv("SCHEMA_REGISTRY_URL");
-        if (registry == null || registry.isBlank()) {
-            System.err.println("SCHEMA_REGISTRY_URL is required (e.g. http://127.0.0.1:8081/apis/ccompat/v7)");
-            System.exit(2);
-        }
-
+        ServiceEnvironment env = ServiceEnvironment.of(args);
+        String bootstrap = env.bootstrapServers();
+        String registry = env.requiredRegistryUrl();
         TopicProvisioner.ensureTopics(bootstrap, TopicLayout.defaults());
         IngressConfig defaults = IngressConfig.defaults(new KafkaSettings(bootstrap, "switchyard"), new EventSerdes(registry),
                 ModelCatalog.fromEnvironment());
         IngressConfig base = defaults
-                .withHost(env("SWITCHYARD_HOST", defaults.host()))
-                .withPort(Integer.parseInt(env("SWITCHYARD_PORT", String.valueOf(defaults.port()))))
-                .withInstanceId(env("SWITCHYARD_INSTANCE_ID", defaults.instanceId()))
-                .withRequestTimeout(Duration.ofSeconds(Long.parseLong(env("SWITCHYARD_REQUEST_TIMEOUT_SECONDS", "600"))))
-                .withMaxBodyBytes(Long.parseLong(env("SWITCHYARD_MAX_BODY_BYTES", String.valueOf(defaults.maxBodyBytes()))))
-                .withMaxInFlight(Integer.parseInt(env("SWITCHYARD_MAX_IN_FLIGHT", String.valueOf(defaults.maxInFlight()))))
-                .withDrainTimeout(Duration.ofSeconds(Long.parseLong(env("SWITCHYARD_DRAIN_TIMEOUT_SECONDS", "10"))));
-        String clickHouseUrl = env("CLICKHOUSE_URL", null);
+                .withHost(env.get("SWITCHYARD_HOST", defaults.host()))
+                .withPort(env.getInt("SWITCHYARD_PORT", defaults.port()))
+                .withInstanceId(env.get("SWITCHYARD_INSTANCE_ID", defaults.instanceId()))
+                .withRequestTimeout(env.seconds("SWITCHYARD_REQUEST_TIMEOUT_SECONDS", Duration.ofSeconds(600)))
+                .withMaxBodyBytes(Long.parseLong(env.get("SWITCHYARD_MAX_BODY_BYTES", String.valueOf(defaults.maxBodyBytes()))))
+                .withMaxInFlight(env.getInt("SWITCHYARD_MAX_IN_FLIGHT", defaults.maxInFlight()))
+                .withDrainTimeout(env.seconds("SWITCHYARD_DRAIN_TIMEOUT_SECONDS", Duration.ofSeconds(10)));
+        String clickHouseUrl = env.get("CLICKHOUSE_URL");
         if (clickHouseUrl == null) {
             LOG.warn("CLICKHOUSE_URL is not set: experiment reports and the dashboard's charts are unavailable");
         }
         IngressConfig config = clickHouseUrl == null ? base : base.withClickHouse(new ClickHouseEndpoint(clickHouseUrl,
-                env("CLICKHOUSE_USER", "default"), env("CLICKHOUSE_PASSWORD", ""), env("CLICKHOUSE_DATABASE", "default")));
+                env.get("CLICKHOUSE_USER", "default"), env.get("CLICKHOUSE_PASSWORD", ""), env.get("CLICKHOUSE_DATABASE", "default")));
 
         IngressService service = new IngressService(config).start();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("stopping ingress {}", config.instanceId());
-            service.close();
-            stopped.countDown();
-        }, "ingress-shutdown"));
-        stopped.await();
-    }
-
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : value;
+        LOG.info("ingress {} listening on {}:{}", config.instanceId(), config.host(), config.port());
+        ServiceEnvironment.runUntilStopped("ingress", service);
     }
 }

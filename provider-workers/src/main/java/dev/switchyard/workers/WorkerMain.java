@@ -2,6 +2,7 @@ package dev.switchyard.workers;
 
 import dev.switchyard.core.catalog.ModelCatalog;
 import dev.switchyard.schemas.kafka.KafkaSettings;
+import dev.switchyard.schemas.kafka.ServiceEnvironment;
 import dev.switchyard.schemas.kafka.TopicLayout;
 import dev.switchyard.schemas.kafka.TopicProvisioner;
 import dev.switchyard.schemas.serde.EventSerdes;
@@ -10,16 +11,13 @@ import dev.switchyard.workers.providers.ProvidersConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs one provider-worker instance on its own. Configuration from the environment (or {@code --name=value}
  * arguments with the same names, lower-cased with dashes: {@code --kafka-bootstrap-servers=...}):
  * <ul>
- *   <li>{@code KAFKA_BOOTSTRAP_SERVERS} (default localhost:9092), {@code SCHEMA_REGISTRY_URL} (required)</li>
+ *   <li>{@code KAFKA_BOOTSTRAP_SERVERS} (default 127.0.0.1:9092), {@code SCHEMA_REGISTRY_URL} (required)</li>
  *   <li>{@code SWITCHYARD_WORKER_ID}, {@code SWITCHYARD_WORKER_MAX_IN_FLIGHT} (512),
  *       {@code SWITCHYARD_WORKER_GROUP} (switchyard-provider-workers),
  *       {@code SWITCHYARD_UPSTREAM_IDLE_TIMEOUT_MS} (300000), {@code SWITCHYARD_WORKER_SHUTDOWN_GRACE_MS} (10000),
@@ -61,56 +59,32 @@ public final class WorkerMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        Map<String, String> env = new HashMap<>(System.getenv());
-        for (String arg : args) {
-            if (arg.startsWith("--") && arg.contains("=")) {
-                String name = arg.substring(2, arg.indexOf('=')).toUpperCase().replace('-', '_');
-                env.put(name, arg.substring(arg.indexOf('=') + 1));
-            }
-        }
-        String bootstrap = env.getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
-        String registry = env.get("SCHEMA_REGISTRY_URL");
-        if (registry == null || registry.isBlank()) {
-            System.err.println("SCHEMA_REGISTRY_URL is required (e.g. http://localhost:8081/apis/ccompat/v7)");
-            System.exit(2);
-        }
-
+        ServiceEnvironment env = ServiceEnvironment.of(args);
+        String bootstrap = env.bootstrapServers();
+        String registry = env.requiredRegistryUrl();
         WorkerConfig config = new WorkerConfig(
-                env.getOrDefault("SWITCHYARD_WORKER_ID", WorkerConfig.newInstanceId()),
-                Integer.parseInt(env.getOrDefault("SWITCHYARD_WORKER_MAX_IN_FLIGHT", String.valueOf(WorkerConfig.DEFAULT_MAX_IN_FLIGHT))),
+                env.get("SWITCHYARD_WORKER_ID", WorkerConfig.newInstanceId()),
+                env.getInt("SWITCHYARD_WORKER_MAX_IN_FLIGHT", WorkerConfig.DEFAULT_MAX_IN_FLIGHT),
                 env.get("SWITCHYARD_WORKER_GROUP"),
-                new ProvidersConfig(Map.of(), env, env.get("SWITCHYARD_MOCK_PROVIDER_URL")),
+                new ProvidersConfig(Map.of(), env.asMap(), env.get("SWITCHYARD_MOCK_PROVIDER_URL")),
                 null,
-                millis(env, "SWITCHYARD_UPSTREAM_IDLE_TIMEOUT_MS"),
-                millis(env, "SWITCHYARD_WORKER_SHUTDOWN_GRACE_MS"),
+                env.millis("SWITCHYARD_UPSTREAM_IDLE_TIMEOUT_MS"),
+                env.millis("SWITCHYARD_WORKER_SHUTDOWN_GRACE_MS"),
                 new HealthSettings(
-                        Integer.parseInt(env.getOrDefault("SWITCHYARD_BREAKER_FAILURES",
-                                String.valueOf(HealthSettings.DEFAULTS.consecutiveFailures()))),
-                        Double.parseDouble(env.getOrDefault("SWITCHYARD_BREAKER_ERROR_RATE",
-                                String.valueOf(HealthSettings.DEFAULTS.errorRate()))),
-                        Integer.parseInt(env.getOrDefault("SWITCHYARD_BREAKER_MIN_CALLS",
-                                String.valueOf(HealthSettings.DEFAULTS.minCalls()))),
-                        millis(env, "SWITCHYARD_BREAKER_WINDOW_MS"),
-                        millis(env, "SWITCHYARD_BREAKER_COOL_DOWN_MS")),
-                millis(env, "SWITCHYARD_WORKER_SESSION_TIMEOUT_MS"),
-                millis(env, "SWITCHYARD_REPLY_COALESCE_MS"),
-                millis(env, "SWITCHYARD_REPLY_HOLD_MS"));
+                        env.getInt("SWITCHYARD_BREAKER_FAILURES", HealthSettings.DEFAULTS.consecutiveFailures()),
+                        Double.parseDouble(env.get("SWITCHYARD_BREAKER_ERROR_RATE", String.valueOf(HealthSettings.DEFAULTS.errorRate()))),
+                        env.getInt("SWITCHYARD_BREAKER_MIN_CALLS", HealthSettings.DEFAULTS.minCalls()),
+                        env.millis("SWITCHYARD_BREAKER_WINDOW_MS"),
+                        env.millis("SWITCHYARD_BREAKER_COOL_DOWN_MS")),
+                env.millis("SWITCHYARD_WORKER_SESSION_TIMEOUT_MS"),
+                env.millis("SWITCHYARD_REPLY_COALESCE_MS"),
+                env.millis("SWITCHYARD_REPLY_HOLD_MS"));
 
         TopicProvisioner.ensureTopics(bootstrap, TopicLayout.defaults());
         ProviderWorkerService service = new ProviderWorkerService(config, new KafkaSettings(bootstrap, "switchyard"),
                 new EventSerdes(registry), ModelCatalog.fromEnvironment());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            service.close();
-            stopped.countDown();
-        }, "worker-shutdown"));
         service.start();
         LOG.info("provider worker {} consuming from {}", config.instanceId(), bootstrap);
-        stopped.await();
-    }
-
-    private static Duration millis(Map<String, String> env, String name) {
-        String value = env.get(name);
-        return value == null || value.isBlank() ? null : Duration.ofMillis(Long.parseLong(value.trim()));
+        ServiceEnvironment.runUntilStopped("worker", service);
     }
 }

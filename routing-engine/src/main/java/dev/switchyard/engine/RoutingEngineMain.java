@@ -4,17 +4,17 @@ import dev.switchyard.core.catalog.ModelCatalog;
 import dev.switchyard.engine.pipeline.EngineConfig;
 import dev.switchyard.engine.pipeline.RoutingEngineService;
 import dev.switchyard.schemas.kafka.KafkaSettings;
+import dev.switchyard.schemas.kafka.ServiceEnvironment;
 import dev.switchyard.schemas.kafka.TopicLayout;
 import dev.switchyard.schemas.kafka.TopicProvisioner;
 import dev.switchyard.schemas.serde.EventSerdes;
 
-import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
 
 /**
- * Runs one routing-engine instance on its own. Environment: {@code KAFKA_BOOTSTRAP_SERVERS},
- * {@code SCHEMA_REGISTRY_URL} (Confluent API base URL), {@code SWITCHYARD_CATALOG} (extra catalog files),
+ * Runs one routing-engine instance on its own. Environment (or {@code --name=value} arguments, see
+ * {@link ServiceEnvironment}): {@code KAFKA_BOOTSTRAP_SERVERS},
+ * {@code SCHEMA_REGISTRY_URL} (Confluent API base URL, required), {@code SWITCHYARD_CATALOG} (extra catalog files),
  * {@code SWITCHYARD_INSTANCE_ID}. Run as many as needed: they share the consumer group.
  */
 public final class RoutingEngineMain {
@@ -29,21 +29,13 @@ public final class RoutingEngineMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        String bootstrap = env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
-        String registry = env("SCHEMA_REGISTRY_URL", "http://127.0.0.1:8081");
-        String instance = env("SWITCHYARD_INSTANCE_ID", "engine-" + UUID.randomUUID().toString().substring(0, 8));
+        ServiceEnvironment env = ServiceEnvironment.of(args);
+        String bootstrap = env.bootstrapServers();
+        String registry = env.requiredRegistryUrl();
+        String instance = env.get("SWITCHYARD_INSTANCE_ID", "engine-" + UUID.randomUUID().toString().substring(0, 8));
         TopicProvisioner.ensureTopics(bootstrap, TopicLayout.defaults());
         RoutingEngineService service = new RoutingEngineService(EngineConfig.defaults(instance),
                 new KafkaSettings(bootstrap, "switchyard"), new EventSerdes(registry), ModelCatalog.fromEnvironment()).start();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            service.close();
-            stopped.countDown();
-        }));
-        stopped.await();
-    }
-
-    private static String env(String name, String fallback) {
-        return Optional.ofNullable(System.getenv(name)).filter(v -> !v.isBlank()).orElse(fallback);
+        ServiceEnvironment.runUntilStopped("routing-engine", service);
     }
 }
