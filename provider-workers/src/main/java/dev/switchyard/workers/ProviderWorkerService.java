@@ -69,7 +69,6 @@ public final class ProviderWorkerService implements AutoCloseable {
     private HealthTopic healthTopic;
     private Thread dispatchThread;
     private Thread controlThread;
-    private Thread healthThread;
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -135,7 +134,7 @@ public final class ProviderWorkerService implements AutoCloseable {
         health = new HealthBook(config.instanceId(), config.health(), Clock.systemUTC(), r -> topic[0].publish(r), metrics);
         healthTopic = new HealthTopic(eventSender,
                 new KafkaConsumer<>(kafka.consumer(null, clientId + "-health"), new StringDeserializer(), new ByteArrayDeserializer()),
-                serdes.providerHealth, health);
+                serdes.providerHealth, health, "worker-health-" + config.instanceId());
         topic[0] = healthTopic;
         WorkerRuntime runtime = new WorkerRuntime(vertx, catalog, new ProviderRegistry(config.providers()),
                 new ProviderAdapters(http), new ReplyPublisher(replySender, eventSender, serdes), health,
@@ -168,8 +167,7 @@ public final class ProviderWorkerService implements AutoCloseable {
                 new KafkaConsumer<>(kafka.consumer(null, clientId + "-control"), new StringDeserializer(), new ByteArrayDeserializer()),
                 serdes.control, executor::cancel);
 
-        healthThread = new Thread(healthTopic, "worker-health-" + config.instanceId());
-        healthThread.start();
+        healthTopic.start();
         controlThread = new Thread(controlConsumer, "worker-control-" + config.instanceId());
         dispatchThread = new Thread(dispatchConsumer, "worker-dispatch-" + config.instanceId());
         controlThread.start();
@@ -245,10 +243,9 @@ public final class ProviderWorkerService implements AutoCloseable {
         executor.abandonAll();
         dispatchConsumer.stop();
         controlConsumer.stop();
-        healthTopic.stop();
+        healthTopic.close();
         join(dispatchThread);
         join(controlThread);
-        join(healthThread);
         replySender.close();
         eventSender.close();
         replyProducer.close(Duration.ofSeconds(5));

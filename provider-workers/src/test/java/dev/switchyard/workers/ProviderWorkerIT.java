@@ -95,14 +95,13 @@ class ProviderWorkerIT {
         // What another worker instance would know: only what this one publishes on provider.health.
         otherWorker = HealthBook.local("other-worker", HealthSettings.DEFAULTS, java.time.Clock.systemUTC(), null);
         otherWorkerTopic = new HealthTopic(new dev.switchyard.workers.replies.KafkaSender(producer, 10, "other-sender"), new KafkaConsumer<>(kafka.consumer(null, "other-health"),
-                new StringDeserializer(), new ByteArrayDeserializer()), serdes.providerHealth, otherWorker);
-        new Thread(otherWorkerTopic, "other-worker-health").start();
+                new StringDeserializer(), new ByteArrayDeserializer()), serdes.providerHealth, otherWorker, "other-worker-health").start();
     }
 
     @AfterAll
     static void stopWorker() {
         if (otherWorkerTopic != null) {
-            otherWorkerTopic.stop();
+            otherWorkerTopic.close();
         }
         if (worker != null) {
             worker.close();

@@ -2,13 +2,10 @@ package dev.switchyard.core.router;
 
 import dev.switchyard.events.RouterConfig;
 import dev.switchyard.schemas.Topics;
+import dev.switchyard.schemas.kafka.CompactedTopicReader;
 import dev.switchyard.schemas.kafka.KafkaSettings;
 import dev.switchyard.schemas.serde.AvroSerde;
-import dev.switchyard.schemas.kafka.WholeTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -21,8 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -36,35 +31,31 @@ public final class RouterConfigStore implements AutoCloseable {
 
     private final Map<String, RouterConfig> routers = new ConcurrentHashMap<>();
     private final List<Consumer<RouterChange>> listeners = new CopyOnWriteArrayList<>();
-    private final CountDownLatch caughtUp = new CountDownLatch(1);
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final AvroSerde<RouterConfig> serde;
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final CompactedTopicReader<RouterConfig> reader;
 
     /** A router changed: {@code current} is null when it was deleted. */
     public record RouterChange(String routerId, RouterConfig current) {
     }
 
     public RouterConfigStore(KafkaSettings kafka, AvroSerde<RouterConfig> serde, String clientId) {
-        this.serde = serde;
-        this.consumer = new KafkaConsumer<>(kafka.consumer(null, clientId), new StringDeserializer(), new ByteArrayDeserializer());
-        this.thread = new Thread(this::run, "router-config-store");
-        this.thread.setDaemon(true);
+        this.reader = new CompactedTopicReader<>(
+                new KafkaConsumer<>(kafka.consumer(null, clientId), new StringDeserializer(), new ByteArrayDeserializer()),
+                Topics.ROUTER_CONFIGS, serde, "router-config-store", this::apply)
+                .whenCaughtUp(() -> LOG.info("router configs loaded: {} routers", routers.size()));
     }
 
     public RouterConfigStore start() {
-        thread.start();
+        reader.start();
         return this;
     }
 
     /** Blocks until every router that existed at start-up is loaded. */
     public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
-        return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return reader.awaitCaughtUp(timeout);
     }
 
     public boolean isCaughtUp() {
-        return caughtUp.getCount() == 0;
+        return reader.isCaughtUp();
     }
 
     public Optional<RouterConfig> get(String routerId) {
@@ -119,40 +110,8 @@ public final class RouterConfigStore implements AutoCloseable {
         }
     }
 
-    private void run() {
-        try {
-            Map<TopicPartition, Long> endAtStart = WholeTopic.assignFromBeginning(consumer, Topics.ROUTER_CONFIGS, Duration.ofSeconds(30));
-            while (running) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    try {
-                        RouterConfig config = serde.deserialize(record.topic(), record.value());
-                        apply(record.key(), config);
-                    } catch (RuntimeException e) {
-                        LOG.error("skipping unreadable router config {} at {}@{}: {}", record.key(), record.partition(), record.offset(), e.getMessage());
-                    }
-                }
-                if (caughtUp.getCount() > 0 && WholeTopic.reached(consumer, endAtStart)) {
-                    caughtUp.countDown();
-                    LOG.info("router configs loaded: {} routers", routers.size());
-                }
-            }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.error("router config store stopped", e);
-        } finally {
-            consumer.close(Duration.ofSeconds(2));
-        }
-    }
-
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        reader.close();
     }
 }
