@@ -2,6 +2,7 @@ package dev.switchyard.bench;
 
 import dev.switchyard.bench.async.AsyncThroughput;
 import dev.switchyard.bench.kafka.ReplyHopExperiment;
+import dev.switchyard.bench.kafka.TopicRecords;
 import dev.switchyard.bench.faults.FaultInjection;
 import dev.switchyard.bench.load.OpenLoopRunner;
 import dev.switchyard.bench.load.RequestBodies;
@@ -71,7 +72,8 @@ public final class BenchRun {
             report.idleCpuCores = idle(cpu);
             LOG.info("idle CPU (cores): {}", report.idleCpuCores);
             if (!o.skipHttp()) {
-                try (OpenLoopRunner runner = new OpenLoopRunner(2, o.connections(), Duration.ofSeconds(30))) {
+                try (OpenLoopRunner runner = new OpenLoopRunner(2, o.connections(), Duration.ofSeconds(30));
+                     TopicRecords topicRecords = new TopicRecords(stack.bootstrapServers())) {
                     for (Shape shape : o.shapes()) {
                         List<Target> targets = targets(stack, portkey, shape);
                         for (boolean stream : o.streamModes()) {
@@ -84,10 +86,13 @@ public final class BenchRun {
                             for (double rate : o.rates()) {
                                 for (Target target : targets) {
                                     double load = ProcStat.loadAverage();
+                                    Map<String, Long> offsetsBefore = topicRecords.endOffsets();
                                     cpu.start();
                                     StepMeasurement.Snapshot s = runner.run(target, shape, stream, rate, o.duration(), o.drain());
                                     Map<String, Double> used = cpu.stop();
-                                    StepResult r = StepResult.of(shape.name(), stream, target.name(), rate, s, used, cpu.rss(), load);
+                                    Map<String, Double> records = TopicRecords.perAnswer(offsetsBefore, topicRecords.endOffsets(), s.ok());
+                                    StepResult r = StepResult.of(shape.name(), stream, target.name(), rate, s, used, cpu.rss(), load,
+                                            target.name().equals("switchyard") ? records : Map.of());
                                     report.steps.add(r);
                                     LOG.info("{} stream={} {} @ {} rps: {} ok, {} errors, TTFT p50/p99 {}, total p50/p99 {}, gateway CPU {} ms/req",
                                             shape.name(), stream, target.name(), rate, r.ok(), r.errors(),

@@ -52,6 +52,12 @@ public final class BenchReport {
                     + "processes the Switchyard JVM started itself, i.e. ClickHouse for its metrics stage); "
                     + "other = CPU seconds the rest of the machine used during the step; RSS in MiB at the step's end:\n\n");
             md.append(cpuTable()).append('\n');
+            if (steps.stream().anyMatch(st -> !st.kafkaRecordsPerAnswer().isEmpty())) {
+                md.append("Kafka records appended per successful request in Switchyard's steps (metrics stage = its "
+                        + "repartition, changelog and window topics; __ = consumer offsets and transaction markers; "
+                        + "its 1 s commits move a few records of one step into the next):\n\n");
+                md.append(kafkaRecordsTable()).append('\n');
+            }
         }
         if (!async.isEmpty()) {
             md.append("Async throughput (ChatRequest produced onto llm.requests, Completion counted off llm.completions):\n\n");
@@ -124,6 +130,36 @@ public final class BenchReport {
                     num(r.get("switchyard")), num(r.get("kafka")), num(r.get("children")), num(r.get("mock")),
                     num(r.get("loadgen")),
                     peer == null ? "-" : num(r.get(peer)), num(s.loadAverage()));
+        }
+        return t.render();
+    }
+
+    private String kafkaRecordsTable() {
+        List<String> named = List.of("llm.requests", "llm.dispatch", "llm.replies", "llm.completions");
+        Table t = new Table("shape", "stream", "rate", "total", "llm.requests", "llm.dispatch", "llm.replies",
+                "llm.completions", "metrics stage", "__", "other");
+        for (StepResult s : steps) {
+            Map<String, Double> k = s.kafkaRecordsPerAnswer();
+            if (k.isEmpty()) {
+                continue;
+            }
+            double total = 0, metrics = 0, internal = 0, other = 0;
+            for (Map.Entry<String, Double> e : k.entrySet()) {
+                total += e.getValue();
+                if (named.contains(e.getKey())) {
+                    continue;
+                }
+                if (e.getKey().startsWith("__")) {
+                    internal += e.getValue();
+                } else if (e.getKey().contains("metrics")) {
+                    metrics += e.getValue();
+                } else {
+                    other += e.getValue();
+                }
+            }
+            t.row(s.shape(), s.stream() ? "yes" : "no", num(s.rate()), num(total), num(k.get("llm.requests")),
+                    num(k.get("llm.dispatch")), num(k.get("llm.replies")), num(k.get("llm.completions")), num(metrics),
+                    num(internal), num(other));
         }
         return t.render();
     }

@@ -7,18 +7,19 @@ import java.util.Map;
 
 /**
  * One row of the results: one target at one rate, with latencies in ms, CPU per group (seconds in the step and
- * ms per successful request) and resident memory per group (MiB) at the end of the step.
+ * ms per successful request), resident memory per group (MiB) at the end of the step, and the records each Kafka
+ * topic gained per successful request.
  */
 public record StepResult(String shape, boolean stream, String target, double rate, double achievedRps,
                          long scheduled, long ok, long errors, Map<String, Long> errorKinds,
                          Percentiles ttft, Percentiles total, Percentiles chunkLateness, Percentiles chunkGap,
                          double sendLagP99Ms, double contentChunksPerAnswer,
                          Map<String, Double> cpuSeconds, Map<String, Double> cpuMsPerRequest,
-                         Map<String, Double> rssMiB, double loadAverage) {
+                         Map<String, Double> rssMiB, double loadAverage, Map<String, Double> kafkaRecordsPerAnswer) {
 
     public static StepResult of(String shape, boolean stream, String target, double rate,
                                 StepMeasurement.Snapshot s, Map<String, Double> cpu, Map<String, Long> rss,
-                                double loadAverage) {
+                                double loadAverage, Map<String, Double> kafkaRecordsPerAnswer) {
         Map<String, Double> perRequest = new LinkedHashMap<>();
         cpu.forEach((group, seconds) -> {
             if (!group.equals("wall")) {
@@ -38,7 +39,7 @@ public record StepResult(String shape, boolean stream, String target, double rat
                 Percentiles.of(s.chunkLateness()), Percentiles.of(s.chunkGap()),
                 Percentiles.round(s.sendLag().getValueAtPercentile(99) / 1000.0),
                 s.ok() == 0 ? 0 : Percentiles.round((double) s.contentChunks() / s.ok()), cpuRounded, perRequest, mib,
-                loadAverage);
+                loadAverage, kafkaRecordsPerAnswer);
     }
 
     /**
