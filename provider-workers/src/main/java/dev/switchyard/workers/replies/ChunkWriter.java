@@ -15,7 +15,7 @@ import java.util.function.Supplier;
 /**
  * The reply chunks of one attempt: numbers them (seq 0, 1, ... per attempt_id), puts the attempt's header (model,
  * router/route/variant, attempts so far) on seq 0, and hands them to the {@link ReplySink}. Deltas are grouped into
- * records as {@link Coalescing} says (the first one of a streaming attempt goes at the end of its read); what is still
+ * records as {@link Coalescing} says (the first one of a streaming attempt always goes at once); what is still
  * buffered at the end rides on the final chunk, or goes out just before an error chunk. Used from one thread (the
  * request's context) at a time.
  */

@@ -7,8 +7,7 @@ import java.util.function.LongSupplier;
 /**
  * How a {@link ChunkWriter} groups content deltas into reply records. Every record costs the same on the whole path
  * (a produce, a fetch, a decode and an HTTP write at ingress) whatever its size, and providers often send bursts of
- * tiny deltas; so a streaming attempt sends its first delta when the network read it came in has been handed over
- * (microseconds: the time to first token is not delayed, and a burst read at once travels in one record), then
+ * tiny deltas; so a streaming attempt sends its first delta at once (the time to first token is never delayed), then
  * at most one record per {@code window}: a delta arriving less than a window after the last record waits, with any
  * that follow, until the window has passed. Tokens slower than the window go out as they come. A non-streaming client
  * sees nothing before the end, so its whole answer travels in the final record, split only past {@code maxChars}.
