@@ -29,9 +29,6 @@ public final class AttemptRunner implements CallListener {
         void onFinished(AttemptRunner attempt);
 
         void onFailed(AttemptRunner attempt, UpstreamFailure failure);
-
-        /** Everything one network read of this attempt brought has been delivered (also after it ended). */
-        void onReadEnd(AttemptRunner attempt);
     }
 
     private final String attemptId;
@@ -105,11 +102,6 @@ public final class AttemptRunner implements CallListener {
             }
             observer.onContent(this, delta);
         }
-    }
-
-    @Override
-    public void onReadEnd() {
-        observer.onReadEnd(this);
     }
 
     @Override

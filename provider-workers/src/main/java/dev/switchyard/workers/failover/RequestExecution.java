@@ -460,14 +460,6 @@ public final class RequestExecution implements AttemptRunner.Observer {
     }
 
     @Override
-    public void onReadEnd(AttemptRunner attempt) {
-        // Whichever attempt's read it was, sending the client's due content now is never early.
-        if (clientWriter != null) {
-            clientWriter.readEnded();
-        }
-    }
-
-    @Override
     public void onFinished(AttemptRunner attempt) {
         Call call = find(attempt);
         if (call == null || finished) {

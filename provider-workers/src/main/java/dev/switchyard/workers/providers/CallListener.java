@@ -11,11 +11,4 @@ public interface CallListener {
     void onComplete();
 
     void onError(UpstreamFailure failure);
-
-    /**
-     * Every delta of one network read has been delivered (it may follow {@link #onComplete} or {@link #onError} when
-     * those came in the read). Lets a listener send what a read brought as one unit.
-     */
-    default void onReadEnd() {
-    }
 }

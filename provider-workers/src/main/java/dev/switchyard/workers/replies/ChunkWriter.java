@@ -33,7 +33,6 @@ public final class ChunkWriter {
     private Supplier<Header> pendingHeader;
     private Supplier<List<Attempt>> pendingAttempts;
     private long flushTimer = -1;
-    private boolean flushAtReadEnd;
     private long lastSentNanos;
     private int seq;
     private CompletableFuture<Void> lastAck = CompletableFuture.completedFuture(null);
@@ -74,29 +73,16 @@ public final class ChunkWriter {
         } else if (request.getStream()) {
             long sinceLast = TimeUnit.NANOSECONDS.toMillis(coalescing.nanoTime().getAsLong() - lastSentNanos);
             if (seq == 0 || sinceLast >= coalescing.windowMs()) {
-                // Due now, but it goes when the network read it came in has been handed over (readEnded): a burst
-                // that arrived in one read, like a whole short answer, then travels in one record instead of two.
-                flushAtReadEnd = true;
+                flushPending();
             } else if (flushTimer < 0) {
                 flushTimer = coalescing.timers().schedule(coalescing.windowMs() - sinceLast, this::onFlushTimer);
             }
         }
     }
 
-    /**
-     * Every delta of one network read has been handed over: content that was due goes out now. The provider's call
-     * says so after each read; a delta is always followed by this, by {@link #finish} or by {@link #error}.
-     */
-    public void readEnded() {
-        if (flushAtReadEnd) {
-            flushPending();
-        }
-    }
-
     /** The last chunk of a finished answer, carrying whatever content was still buffered. */
     public CompletableFuture<Void> finish(String finishReason, Usage usage, Header header, List<Attempt> attempts) {
         cancelFlushTimer();
-        flushAtReadEnd = false;
         ReplyChunk chunk = start(header, attempts);
         if (!pending.isEmpty()) {
             withPending(chunk);
@@ -123,7 +109,6 @@ public final class ChunkWriter {
     /** The request ended without a terminal chunk (cancelled, abandoned): buffered content is dropped. */
     public void discard() {
         cancelFlushTimer();
-        flushAtReadEnd = false;
         pending.clear();
     }
 
@@ -134,7 +119,6 @@ public final class ChunkWriter {
 
     private void flushPending() {
         cancelFlushTimer();
-        flushAtReadEnd = false;
         if (pending.isEmpty()) {
             return;
         }

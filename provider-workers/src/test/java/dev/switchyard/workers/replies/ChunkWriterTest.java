@@ -54,41 +54,18 @@ class ChunkWriterTest {
     private final Coalescing fiveMs = new Coalescing(5, 1_000, manualTimers, () -> nowNanos);
 
     @Test
-    void aWholeAnswerThatCameInOneReadTravelsInOneRecord() {
+    void aBurstOfDeltasBecomesTheFirstDeltaAloneThenOneFinalRecord() {
         ChunkWriter writer = writer(true, fiveMs);
         for (int i = 0; i < 20; i++) {
             writer.content(Delta.text("t" + i + " "), () -> HEADER, List::of);
         }
         writer.finish("stop", usage(), HEADER, List.of());
-        writer.readEnded();
-
-        assertThat(sent).hasSize(1);
-        ReplyChunk only = sent.get(0);
-        assertThat(only.getSeq()).isZero();
-        assertThat(only.getModelId()).isEqualTo("openai/gpt-4o-mini"); // the header rides on seq 0
-        assertThat(only.getFinal$()).isTrue();
-        assertThat(only.getText()).isEqualTo(expectedText(20));
-    }
-
-    @Test
-    void theFirstReadGoesOutAtItsEndThenTheWindowGroupsTheRest() {
-        ChunkWriter writer = writer(true, fiveMs);
-        writer.content(Delta.text("t0 "), () -> HEADER, List::of);
-        writer.content(Delta.text("t1 "), () -> HEADER, List::of);
-        assertThat(sent).isEmpty(); // due, but the read is still being handed over
-        writer.readEnded();
-        assertThat(sent).extracting(ReplyChunk::getText).containsExactly("t0 t1 ");
-        assertThat(sent.get(0).getModelId()).isEqualTo("openai/gpt-4o-mini");
-        assertThat(timers).isEmpty();
-
-        for (int i = 2; i < 20; i++) {
-            writer.content(Delta.text("t" + i + " "), () -> HEADER, List::of);
-            writer.readEnded(); // one read per delta, less than a window apart: they wait for the window
-        }
-        writer.finish("stop", usage(), HEADER, List.of());
 
         assertThat(sent).hasSize(2);
-        assertThat(sent.get(1).getText()).startsWith("t2 t3 ").endsWith("t19 ");
+        assertThat(sent.get(0).getText()).isEqualTo("t0 ");
+        assertThat(sent.get(0).getSeq()).isZero();
+        assertThat(sent.get(0).getModelId()).isEqualTo("openai/gpt-4o-mini"); // the header rides on seq 0
+        assertThat(sent.get(1).getText()).startsWith("t1 t2 ").endsWith("t19 ");
         assertThat(sent.get(1).getFinal$()).isTrue();
         assertThat(sent.get(1).getSeq()).isEqualTo(1);
         assertThat(text(sent)).isEqualTo(expectedText(20));
@@ -98,11 +75,9 @@ class ChunkWriterTest {
     void bufferedDeltasGoOutWhenTheWindowHasPassed() {
         ChunkWriter writer = writer(true, fiveMs);
         writer.content(Delta.text("a"), () -> HEADER, List::of);
-        writer.readEnded();
         advanceMs(1);
         writer.content(Delta.text("b"), () -> HEADER, List::of);
         writer.content(Delta.text("c"), () -> HEADER, List::of);
-        writer.readEnded();
         assertThat(sent).hasSize(1);
         assertThat(timers).hasSize(1); // one flush scheduled, not one per delta
 
@@ -116,7 +91,6 @@ class ChunkWriterTest {
         ChunkWriter writer = writer(true, fiveMs);
         for (int i = 0; i < 5; i++) {
             writer.content(Delta.text("t" + i + " "), () -> HEADER, List::of);
-            writer.readEnded();
             advanceMs(15);
         }
         assertThat(sent).hasSize(5);
@@ -178,7 +152,6 @@ class ChunkWriterTest {
     void toolCallFragmentsOfOneCallAreJoined() {
         ChunkWriter writer = writer(true, fiveMs);
         writer.content(Delta.text("Let me look."), () -> HEADER, List::of);
-        writer.readEnded();
         writer.content(Delta.toolCall(0, "call_1", "lookup", ""), () -> HEADER, List::of);
         writer.content(Delta.toolCall(0, null, null, "{\"q\":"), () -> HEADER, List::of);
         writer.content(Delta.toolCall(0, null, null, "\"x\"}"), () -> HEADER, List::of);
@@ -198,7 +171,6 @@ class ChunkWriterTest {
     void anErrorFlushesWhatTheClientWasOwedFirst() {
         ChunkWriter writer = writer(true, fiveMs);
         writer.content(Delta.text("a"), () -> HEADER, List::of);
-        writer.readEnded();
         writer.content(Delta.text("b"), () -> HEADER, List::of);
         writer.error(new ReplyError(502, "upstream_error", "stream_interrupted", null, "broke", null), HEADER, List.of());
 
@@ -212,7 +184,6 @@ class ChunkWriterTest {
     void discardDropsTheBufferAndItsTimer() {
         ChunkWriter writer = writer(true, fiveMs);
         writer.content(Delta.text("a"), () -> HEADER, List::of);
-        writer.readEnded();
         writer.content(Delta.text("b"), () -> HEADER, List::of);
         writer.discard();
         fireTimers();
@@ -234,7 +205,6 @@ class ChunkWriterTest {
     void logprobsStayWithTheirOwnDelta() {
         ChunkWriter writer = writer(true, fiveMs);
         writer.content(Delta.text("a"), () -> HEADER, List::of);
-        writer.readEnded();
         writer.content(Delta.text("b"), () -> HEADER, List::of);
         writer.content(new Delta("c", null, null, null, null, null, null, "[{\"token\":\"c\"}]"), () -> HEADER, List::of);
         assertThat(sent).extracting(ReplyChunk::getText).containsExactly("a", "b", "c");

@@ -174,7 +174,6 @@ public final class UpstreamHttp implements AutoCloseable {
             response.handler(buffer -> {
                 if (!over) {
                     parser.feed(buffer.getBytes(), this::onEvent);
-                    listener.onReadEnd();
                 }
             });
             response.exceptionHandler(t -> fail(isTimeout(t)
