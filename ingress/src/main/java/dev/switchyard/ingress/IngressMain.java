@@ -54,7 +54,7 @@ public final class IngressMain {
         String registry = env.requiredRegistryUrl();
         TopicProvisioner.ensureTopics(bootstrap, TopicLayout.defaults());
         IngressConfig defaults = IngressConfig.defaults(new KafkaSettings(bootstrap, "switchyard"), new EventSerdes(registry),
-                ModelCatalog.fromEnvironment());
+                ModelCatalog.fromFiles(env.get("SWITCHYARD_CATALOG")));
         IngressConfig base = defaults
                 .withHost(env.get("SWITCHYARD_HOST", defaults.host()))
                 .withPort(env.getInt("SWITCHYARD_PORT", defaults.port()))

@@ -82,7 +82,7 @@ public final class WorkerMain {
 
         TopicProvisioner.ensureTopics(bootstrap, TopicLayout.defaults());
         ProviderWorkerService service = new ProviderWorkerService(config, new KafkaSettings(bootstrap, "switchyard"),
-                new EventSerdes(registry), ModelCatalog.fromEnvironment());
+                new EventSerdes(registry), ModelCatalog.fromFiles(env.get("SWITCHYARD_CATALOG")));
         service.start();
         LOG.info("provider worker {} consuming from {}", config.instanceId(), bootstrap);
         ServiceEnvironment.runUntilStopped("worker", service);

@@ -35,7 +35,7 @@ public final class RoutingEngineMain {
         String instance = env.get("SWITCHYARD_INSTANCE_ID", "engine-" + UUID.randomUUID().toString().substring(0, 8));
         TopicProvisioner.ensureTopics(bootstrap, TopicLayout.defaults());
         RoutingEngineService service = new RoutingEngineService(EngineConfig.defaults(instance),
-                new KafkaSettings(bootstrap, "switchyard"), new EventSerdes(registry), ModelCatalog.fromEnvironment()).start();
+                new KafkaSettings(bootstrap, "switchyard"), new EventSerdes(registry), ModelCatalog.fromFiles(env.get("SWITCHYARD_CATALOG"))).start();
         ServiceEnvironment.runUntilStopped("routing-engine", service);
     }
 }

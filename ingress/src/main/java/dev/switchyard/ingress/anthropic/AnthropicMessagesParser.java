@@ -373,7 +373,7 @@ public final class AnthropicMessagesParser {
         if (block.path("is_error").asBoolean(false)) {
             tool.put("is_error", true);
         }
-        RequestFields.copyIfPresent(block, tool, "cache_control");
+        Json.copyIfPresent(block, tool, "cache_control");
         return tool;
     }
 
@@ -393,11 +393,11 @@ public final class AnthropicMessagesParser {
                     ObjectNode call = calls.addObject().put("id", block.get("id").asText()).put("type", "function");
                     JsonNode input = block.has("input") ? block.get("input") : Json.object();
                     call.putObject("function").put("name", block.get("name").asText()).put("arguments", Json.write(input));
-                    RequestFields.copyIfPresent(block, call, "cache_control");
+                    Json.copyIfPresent(block, call, "cache_control");
                 }
                 case "thinking" -> {
                     ObjectNode t = thinking.addObject().put("type", "thinking").put("thinking", block.path("thinking").asText(""));
-                    RequestFields.copyIfPresent(block, t, "signature");
+                    Json.copyIfPresent(block, t, "signature");
                 }
                 case "redacted_thinking" -> thinking.addObject().put("type", "redacted_thinking").put("data", block.path("data").asText(""));
                 default -> parts.add(block); // server_tool_use, web_search_tool_result, ...: for Anthropic targets only
@@ -421,8 +421,8 @@ public final class AnthropicMessagesParser {
 
     private static ObjectNode textPart(JsonNode block) {
         ObjectNode part = Json.object().put("type", "text").put("text", block.path("text").asText(""));
-        RequestFields.copyIfPresent(block, part, "cache_control");
-        RequestFields.copyIfPresent(block, part, "citations");
+        Json.copyIfPresent(block, part, "cache_control");
+        Json.copyIfPresent(block, part, "citations");
         return part;
     }
 
@@ -443,7 +443,7 @@ public final class AnthropicMessagesParser {
         }
         ObjectNode part = Json.object().put("type", "image_url");
         part.putObject("image_url").put("url", url);
-        RequestFields.copyIfPresent(block, part, "cache_control");
+        Json.copyIfPresent(block, part, "cache_control");
         return part;
     }
 
@@ -468,9 +468,9 @@ public final class AnthropicMessagesParser {
         } else {
             return block;
         }
-        RequestFields.copyIfPresent(block, part, "cache_control");
-        RequestFields.copyIfPresent(block, part, "citations");
-        RequestFields.copyIfPresent(block, part, "context");
+        Json.copyIfPresent(block, part, "cache_control");
+        Json.copyIfPresent(block, part, "citations");
+        Json.copyIfPresent(block, part, "context");
         return part;
     }
 
@@ -506,7 +506,7 @@ public final class AnthropicMessagesParser {
                 function.put("description", tool.get("description").asText());
             }
             function.set("parameters", tool.get("input_schema"));
-            RequestFields.copyIfPresent(tool, internal, "cache_control");
+            Json.copyIfPresent(tool, internal, "cache_control");
             ObjectNode anthropic = Json.object();
             for (Iterator<Map.Entry<String, JsonNode>> it = tool.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = it.next();

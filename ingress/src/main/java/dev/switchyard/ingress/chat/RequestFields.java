@@ -62,11 +62,4 @@ public final class RequestFields {
             throw toError.apply(e);
         }
     }
-
-    /** Copies {@code field} from one object to the other when it is there and not null. */
-    public static void copyIfPresent(JsonNode from, ObjectNode to, String field) {
-        if (from.hasNonNull(field)) {
-            to.set(field, from.get(field));
-        }
-    }
 }

@@ -52,6 +52,13 @@ public final class Json {
         ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(write(body));
     }
 
+    /** Copies {@code field} from one object to the other when it is there and not null. */
+    public static void copyIfPresent(JsonNode from, ObjectNode to, String field) {
+        if (from.hasNonNull(field)) {
+            to.set(field, from.get(field));
+        }
+    }
+
     /** A short name of a JSON value's type for error messages ("a string", "an object"...). */
     public static String describe(JsonNode node) {
         if (node == null || node.isNull()) {

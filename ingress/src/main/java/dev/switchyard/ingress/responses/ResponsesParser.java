@@ -165,9 +165,9 @@ public final class ResponsesParser {
                     ArrayNode thinking = assistant.has("thinking_blocks") ? (ArrayNode) assistant.get("thinking_blocks")
                             : assistant.putArray("thinking_blocks");
                     ObjectNode block = thinking.addObject().put("type", "reasoning");
-                    RequestFields.copyIfPresent(item, block, "id");
-                    RequestFields.copyIfPresent(item, block, "summary");
-                    RequestFields.copyIfPresent(item, block, "encrypted_content");
+                    Json.copyIfPresent(item, block, "id");
+                    Json.copyIfPresent(item, block, "summary");
+                    Json.copyIfPresent(item, block, "encrypted_content");
                 }
                 case "item_reference" -> throw ApiException.invalid(at, "unsupported_value",
                         "item_reference is not supported: Switchyard keeps no response state. Send the items themselves.");
@@ -239,7 +239,7 @@ public final class ResponsesParser {
                     } else if (part.hasNonNull("file_id")) {
                         file.put("file_id", part.get("file_id").asText());
                     }
-                    RequestFields.copyIfPresent(part, file, "filename");
+                    Json.copyIfPresent(part, file, "filename");
                     parts.addObject().put("type", "file").set("file", file);
                 }
                 default -> throw ApiException.invalid(at + "[" + i + "].type", "invalid_value", "Invalid value: '" + type
@@ -274,17 +274,17 @@ public final class ResponsesParser {
                 case "function" -> {
                     String name = requiredText(tool, "name", "tools[" + i + "]");
                     ObjectNode function = out.addObject().put("type", "function").putObject("function").put("name", name);
-                    RequestFields.copyIfPresent(tool, function, "description");
+                    Json.copyIfPresent(tool, function, "description");
                     if (tool.path("parameters").isObject()) {
                         function.set("parameters", tool.get("parameters"));
                     }
-                    RequestFields.copyIfPresent(tool, function, "strict");
+                    Json.copyIfPresent(tool, function, "strict");
                 }
                 case "custom" -> {
                     String name = requiredText(tool, "name", "tools[" + i + "]");
                     ObjectNode custom = out.addObject().put("type", "custom").putObject("custom").put("name", name);
-                    RequestFields.copyIfPresent(tool, custom, "description");
-                    RequestFields.copyIfPresent(tool, custom, "format");
+                    Json.copyIfPresent(tool, custom, "description");
+                    Json.copyIfPresent(tool, custom, "format");
                 }
                 case "" -> throw ApiException.invalid("tools[" + i + "].type", "missing_required_parameter",
                         "Missing required parameter: 'tools[" + i + "].type'.");
@@ -344,8 +344,8 @@ public final class ResponsesParser {
                 ObjectNode internal = Json.object().put("type", "json_schema");
                 ObjectNode schema = internal.putObject("json_schema").put("name", format.path("name").asText("response"));
                 schema.set("schema", format.get("schema"));
-                RequestFields.copyIfPresent(format, schema, "strict");
-                RequestFields.copyIfPresent(format, schema, "description");
+                Json.copyIfPresent(format, schema, "strict");
+                Json.copyIfPresent(format, schema, "description");
                 return Json.write(internal);
             }
             default -> throw ApiException.invalid("text.format.type", "invalid_value", "Invalid value: '" + type

@@ -91,9 +91,11 @@ public final class ModelCatalog {
         return new ModelCatalog(models, aliases);
     }
 
-    /** The built-in catalog extended by the files named in {@code SWITCHYARD_CATALOG} (separated by ',' or ':'). */
-    public static ModelCatalog fromEnvironment() {
-        String files = System.getenv("SWITCHYARD_CATALOG");
+    /**
+     * The built-in catalog extended by the operator files named in {@code files} (the {@code SWITCHYARD_CATALOG}
+     * setting: separated by ',' or ':'; null: none).
+     */
+    public static ModelCatalog fromFiles(String files) {
         List<Path> paths = new ArrayList<>();
         if (files != null) {
             for (String file : files.split("[,:]")) {
