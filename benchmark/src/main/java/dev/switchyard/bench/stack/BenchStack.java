@@ -6,6 +6,7 @@ import dev.switchyard.bench.faults.FaultInjection;
 import dev.switchyard.bench.faults.FaultyUpstream;
 import dev.switchyard.launcher.SwitchyardMain;
 import dev.switchyard.testsupport.mock.MockProviderMain;
+import dev.switchyard.testsupport.services.ChildProcess;
 import dev.switchyard.testsupport.services.FreePorts;
 import dev.switchyard.testsupport.services.KafkaBroker;
 import dev.switchyard.testsupport.services.SchemaRegistry;
@@ -54,8 +55,8 @@ public final class BenchStack implements AutoCloseable {
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private KafkaBroker broker;
     private SchemaRegistry registry;
-    private JavaChild mock;
-    private JavaChild switchyard;
+    private ChildProcess mock;
+    private ChildProcess switchyard;
     private FaultyUpstream faulty;
     private String mockUrl;
     private String switchyardUrl;
@@ -88,9 +89,9 @@ public final class BenchStack implements AutoCloseable {
             throws Exception {
         long t0 = System.nanoTime();
         int mockPort = FreePorts.find();
-        mock = remember(JavaChild.start("mock", List.of("-Xmx512m"), MockProviderMain.class.getName(),
-                List.of("--host", "127.0.0.1", "--port", Integer.toString(mockPort), "--instances", "2"),
-                Map.of(), List.of(), workDir));
+        mock = remember(child("mock", List.of("-Xmx512m"), MockProviderMain.class.getName(),
+                List.of("--host", "127.0.0.1", "--port", Integer.toString(mockPort), "--instances", "2"), Map.of(),
+                variable -> false, workDir));
         mockUrl = "http://127.0.0.1:" + mockPort;
         broker = remember(KafkaBroker.builder().dataDir(workDir.resolve("kafka")).jvmArgs(brokerJvm.toArray(String[]::new))
                 .build().start());
@@ -105,16 +106,14 @@ public final class BenchStack implements AutoCloseable {
             LOG.info("faulty upstream for {} at {}: {}% of its calls hang", FaultInjection.PRIMARY, faulty.baseUrl(), faultHang * 100);
         }
         int port = FreePorts.find();
-        List<String> unset = new ArrayList<>();
-        System.getenv().keySet().stream()
-                .filter(k -> k.endsWith("_API_KEY") || k.endsWith("_BASE_URL") || k.startsWith("SWITCHYARD_"))
-                .forEach(unset::add);
         List<String> up = new ArrayList<>(List.of("up", "--host", "127.0.0.1", "--port", Integer.toString(port),
                 "--kafka", broker.bootstrapServers(), "--schema-registry", registry.url(),
                 "--mock", "off", "--partitions", Integer.toString(partitions),
                 "--data-dir", workDir.resolve("switchyard").toString()));
         up.addAll(upArgs);
-        switchyard = remember(JavaChild.start("switchyard", stackJvm, SwitchyardMain.class.getName(), up, env, unset, workDir));
+        // Real provider keys and the developer's own settings stay out: the bench measures the mock, configured here.
+        switchyard = remember(child("switchyard", stackJvm, SwitchyardMain.class.getName(), up, env,
+                k -> k.endsWith("_API_KEY") || k.endsWith("_BASE_URL") || k.startsWith("SWITCHYARD_"), workDir));
         switchyardUrl = "http://127.0.0.1:" + port;
         awaitHttp(mockUrl + "/v1/models", mock, Duration.ofSeconds(60), true);
         awaitHttp(switchyardUrl + "/health", switchyard, Duration.ofSeconds(180), false);
@@ -150,7 +149,14 @@ public final class BenchStack implements AutoCloseable {
         }
     }
 
-    private static void awaitHttp(String url, JavaChild child, Duration timeout, boolean anyStatus)
+    /** A child JVM on this JVM's class path, its own process so that its CPU and memory can be read apart. */
+    private static ChildProcess child(String name, List<String> jvmArgs, String mainClass, List<String> args,
+                                      Map<String, String> env, java.util.function.Predicate<String> dropInherited, Path workDir) {
+        return ChildProcess.start(name, jvmArgs, ChildProcess.thisClassPath(), mainClass, args, workDir,
+                workDir.resolve(name + ".log"), env, dropInherited);
+    }
+
+    private static void awaitHttp(String url, ChildProcess child, Duration timeout, boolean anyStatus)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {

@@ -11,11 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
- * A child JVM started through {@link ParentWatchdog}, with its output appended to a log file.
+ * A child JVM started through {@link ParentWatchdog} (so it dies with this JVM, even after SIGKILL), with its output
+ * appended to a log file: the broker and registry here, the benchmark's mock and Switchyard, the crash tests' services.
  */
-final class ChildProcess {
+public final class ChildProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final Path logFile;
@@ -53,12 +55,25 @@ final class ChildProcess {
         return String.join(java.io.File.pathSeparator, entries);
     }
 
+    /** This JVM's class path, for a child that runs code of this build. */
+    public static String thisClassPath() {
+        return System.getProperty("java.class.path");
+    }
+
     /**
-     * Starts {@code java jvmArgs -cp classpath ParentWatchdog <our pid> mainClass args}. The class
-     * path goes through an argument file in {@code workDir}, so its length doesn't matter.
+     * Starts {@code java jvmArgs -cp classpath ParentWatchdog <our pid> mainClass args} in {@code workDir}, with this
+     * process's environment plus {@code env}. The class path goes through an argument file in {@code workDir}, so its
+     * length doesn't matter.
      */
-    static ChildProcess start(String name, List<String> jvmArgs, String classpath, String mainClass,
-                              List<String> args, Path workDir, Path logFile, Map<String, String> env) {
+    public static ChildProcess start(String name, List<String> jvmArgs, String classpath, String mainClass,
+                                     List<String> args, Path workDir, Path logFile, Map<String, String> env) {
+        return start(name, jvmArgs, classpath, mainClass, args, workDir, logFile, env, variable -> false);
+    }
+
+    /** As above, without the inherited variables {@code dropInherited} accepts (a developer's provider keys, say). */
+    public static ChildProcess start(String name, List<String> jvmArgs, String classpath, String mainClass,
+                                     List<String> args, Path workDir, Path logFile, Map<String, String> env,
+                                     Predicate<String> dropInherited) {
         try {
             Files.createDirectories(workDir);
             Files.createDirectories(logFile.toAbsolutePath().getParent());
@@ -79,6 +94,7 @@ final class ChildProcess {
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().keySet().removeIf(dropInherited);
             pb.environment().putAll(env);
             return new ChildProcess(name, pb.start(), logFile);
         } catch (IOException e) {
@@ -86,24 +102,24 @@ final class ChildProcess {
         }
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    Process process() {
+    public Process process() {
         return process;
     }
 
-    Path logFile() {
+    public Path logFile() {
         return logFile;
     }
 
     /** SIGTERM, wait up to {@code grace}, then SIGKILL. */
-    void stop(Duration grace) {
+    public void stop(Duration grace) {
         if (!process.isAlive()) {
             return;
         }
@@ -120,7 +136,7 @@ final class ChildProcess {
     }
 
     /** SIGKILL and wait until it is gone. */
-    void kill() {
+    public void kill() {
         process.destroyForcibly();
         try {
             process.waitFor(30, TimeUnit.SECONDS);
@@ -130,7 +146,7 @@ final class ChildProcess {
     }
 
     /** The last {@code lines} lines of the log file (at most the last 64 KiB of it). */
-    String logTail(int lines) {
+    public String logTail(int lines) {
         return tail(logFile, lines);
     }
 
@@ -151,6 +167,12 @@ final class ChildProcess {
         } catch (IOException e) {
             return "(cannot read " + file + ": " + e + ")";
         }
+    }
+
+    /** SIGTERM, up to 30 s for a clean stop (a JFR recording or a drain finishes then), then SIGKILL. */
+    @Override
+    public void close() {
+        stop(Duration.ofSeconds(30));
     }
 
     @Override
