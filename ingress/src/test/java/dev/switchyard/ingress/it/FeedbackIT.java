@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchyard.events.Feedback;
 import dev.switchyard.ingress.IngressService;
 import dev.switchyard.schemas.Topics;
+import dev.switchyard.testsupport.kafka.TopicTail;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -12,6 +12,7 @@ import dev.switchyard.schemas.kafka.KafkaSettings;
 import dev.switchyard.schemas.kafka.TopicLayout;
 import dev.switchyard.schemas.kafka.TopicProvisioner;
 import dev.switchyard.schemas.serde.EventSerdes;
+import dev.switchyard.testsupport.kafka.TopicTail;
 import dev.switchyard.testsupport.services.SharedServices;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;

@@ -5,6 +5,7 @@ import dev.switchyard.events.ChatRequest;
 import dev.switchyard.events.Control;
 import dev.switchyard.ingress.IngressService;
 import dev.switchyard.ingress.http.Json;
+import dev.switchyard.testsupport.kafka.TopicTail;
 import dev.switchyard.testsupport.services.SharedServices;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.AfterAll;

@@ -12,6 +12,7 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import dev.switchyard.events.ChatRequest;
 import dev.switchyard.ingress.IngressService;
+import dev.switchyard.testsupport.kafka.TopicTail;
 import dev.switchyard.testsupport.services.SharedServices;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

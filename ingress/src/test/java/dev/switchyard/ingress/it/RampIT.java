@@ -6,6 +6,7 @@ import dev.switchyard.events.BucketRange;
 import dev.switchyard.events.RouterConfig;
 import dev.switchyard.events.Variant;
 import dev.switchyard.ingress.IngressService;
+import dev.switchyard.testsupport.kafka.TopicTail;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -2,6 +2,7 @@ package dev.switchyard.ingress.it;
 
 import dev.switchyard.events.ChatRequest;
 import dev.switchyard.ingress.IngressService;
+import dev.switchyard.testsupport.kafka.TopicTail;
 import dev.switchyard.testsupport.services.SharedServices;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -103,31 +103,33 @@ class FailoverEndToEndIT {
 
     @Test
     void aRateLimitedModelIsSkippedUntilItsRetryAfterAndTheHealthEndpointSaysSo() throws Exception {
-        mock.failNext("gpt-4.1", 1, MockBehaviour.rateLimited(60));
+        // A model no other test calls: its Retry-After lives on in provider.health, which every stack on the shared
+        // broker reads, for a minute after this test.
+        mock.failNext("gpt-4.1-2025-04-14", 1, MockBehaviour.rateLimited(60));
         String fallback = "{\"models\":[\"" + BACKUP + "\"]}";
 
-        ChatCall first = stream("openai/gpt-4.1", "Rate limited", fallback);
-        assertThat(first.header("x-switchyard-attempts")).hasValue("openai/gpt-4.1:rate_limited:429," + BACKUP + ":streaming");
+        ChatCall first = stream("openai/gpt-4.1-2025-04-14", "Rate limited", fallback);
+        assertThat(first.header("x-switchyard-attempts")).hasValue("openai/gpt-4.1-2025-04-14:rate_limited:429," + BACKUP + ":streaming");
         assertThat(first.text()).startsWith("Hello from claude-haiku-4-5.");
         assertThat(first.done()).isTrue();
         assertThat(outcomes(completion(first))).containsExactly("rate_limited", "ok");
 
-        ChatCall second = stream("openai/gpt-4.1", "Still rate limited", fallback);
-        assertThat(second.header("x-switchyard-attempts")).hasValue("openai/gpt-4.1:skipped_unhealthy:429," + BACKUP + ":streaming");
+        ChatCall second = stream("openai/gpt-4.1-2025-04-14", "Still rate limited", fallback);
+        assertThat(second.header("x-switchyard-attempts")).hasValue("openai/gpt-4.1-2025-04-14:skipped_unhealthy:429," + BACKUP + ":streaming");
         Completion skipped = completion(second);
         assertThat(outcomes(skipped)).containsExactly("skipped_unhealthy", "ok");
         assertThat(skipped.getAttempts().get(0).getReason()).startsWith("Retry-After until");
-        assertThat(mock.requests("gpt-4.1")).hasSize(1);
+        assertThat(mock.requests("gpt-4.1-2025-04-14")).hasSize(1);
 
         // With nothing else to call, the client is told when to come back.
-        ChatCall alone = stream("openai/gpt-4.1", "Only the rate-limited model", null);
+        ChatCall alone = stream("openai/gpt-4.1-2025-04-14", "Only the rate-limited model", null);
         assertThat(alone.status()).isEqualTo(429);
         assertThat(alone.header("retry-after")).hasValueSatisfying(
                 seconds -> assertThat(Integer.parseInt(seconds)).isBetween(50, 60));
         assertThat(alone.json().at("/error/type").asText()).isEqualTo("rate_limit_error");
-        assertThat(mock.requests("gpt-4.1")).hasSize(1);
+        assertThat(mock.requests("gpt-4.1-2025-04-14")).hasSize(1);
 
-        JsonNode health = healthOf("openai/gpt-4.1");
+        JsonNode health = healthOf("openai/gpt-4.1-2025-04-14");
         assertThat(health.get("available").asBoolean()).isFalse();
         assertThat(health.get("skipped_because").asText()).isEqualTo("retry_after");
         assertThat(health.get("state").asText()).isEqualTo("closed");

@@ -2,95 +2,34 @@ package dev.switchyard.launcher.testkit;
 
 import dev.switchyard.events.Completion;
 import dev.switchyard.schemas.Topics;
-import dev.switchyard.schemas.kafka.KafkaSettings;
 import dev.switchyard.schemas.serde.EventSerdes;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import dev.switchyard.testsupport.kafka.TopicTail;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 
 /** Every Completion published after it started (all partitions, from the end, no group), by request id. */
 public final class CompletionTail implements AutoCloseable {
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final EventSerdes serdes;
-    private final Map<String, List<Completion>> completions = new HashMap<>();
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final TopicTail<Completion> tail;
 
     public CompletionTail(String bootstrap, EventSerdes serdes) {
-        this.serdes = serdes;
-        this.consumer = new KafkaConsumer<>(new KafkaSettings(bootstrap, "test").consumer(null, "completions-tail"),
-                new StringDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (PartitionInfo info : consumer.partitionsFor(Topics.COMPLETIONS)) {
-            partitions.add(new TopicPartition(Topics.COMPLETIONS, info.partition()));
-        }
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position);
-        thread = new Thread(this::run, "completion-tail");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    private void run() {
-        try {
-            while (running) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    Completion completion = serdes.completions.deserialize(record.topic(), record.value());
-                    synchronized (this) {
-                        completions.computeIfAbsent(completion.getRequestId(), k -> new ArrayList<>()).add(completion);
-                        notifyAll();
-                    }
-                }
-            }
-        } catch (WakeupException e) {
-            // closing
-        } finally {
-            consumer.close();
-        }
+        this.tail = new TopicTail<>(bootstrap, Topics.COMPLETIONS, bytes -> serdes.completions.deserialize(Topics.COMPLETIONS, bytes));
     }
 
     /** The request's Completion (the first, should there be more). */
-    public synchronized Completion await(String requestId, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!completions.containsKey(requestId)) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new AssertionError("no Completion for " + requestId + " within " + timeout);
-            }
-            try {
-                wait(Math.max(1, left / 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted");
-            }
-        }
-        return completions.get(requestId).get(0);
+    public Completion await(String requestId, Duration timeout) {
+        return tail.await(r -> r.value() != null && r.value().getRequestId().equals(requestId), timeout).value();
     }
 
     /** Every Completion of the request seen so far. */
-    public synchronized List<Completion> all(String requestId) {
-        return List.copyOf(completions.getOrDefault(requestId, List.of()));
+    public List<Completion> all(String requestId) {
+        return tail.records().stream().map(TopicTail.Rec::value).filter(Objects::nonNull)
+                .filter(c -> c.getRequestId().equals(requestId)).toList();
     }
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        tail.close();
     }
 }

@@ -1,4 +1,4 @@
-package dev.switchyard.ingress.it;
+package dev.switchyard.testsupport.kafka;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,10 +19,11 @@ import java.util.function.Predicate;
 
 /**
  * Reads a topic from its current end onwards (assign-only, every partition), so a test sees exactly the records
- * produced after it started watching. Tombstones arrive with a null value.
+ * produced after it started watching. Tombstones arrive with a null value. Used by integration tests of every module.
  */
-final class TopicTail<T> implements AutoCloseable {
-    record Rec<T>(String key, int partition, T value) {
+public final class TopicTail<T> implements AutoCloseable {
+    /** One record: key, partition, decoded value (null for a tombstone). */
+    public record Rec<T>(String key, int partition, T value) {
     }
 
     private final String topic;
@@ -32,7 +33,7 @@ final class TopicTail<T> implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    TopicTail(String bootstrap, String topic, Function<byte[], T> decode) {
+    public TopicTail(String bootstrap, String topic, Function<byte[], T> decode) {
         this.topic = topic;
         this.decode = decode;
         this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -62,12 +63,12 @@ final class TopicTail<T> implements AutoCloseable {
         }
     }
 
-    List<Rec<T>> records() {
+    public List<Rec<T>> records() {
         return List.copyOf(records);
     }
 
     /** The first record matching, waiting up to {@code timeout}. */
-    Rec<T> await(Predicate<Rec<T>> matching, Duration timeout) {
+    public Rec<T> await(Predicate<Rec<T>> matching, Duration timeout) {
         Instant giveUp = Instant.now().plus(timeout);
         while (Instant.now().isBefore(giveUp)) {
             for (Rec<T> record : records) {
