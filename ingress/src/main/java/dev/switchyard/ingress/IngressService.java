@@ -177,8 +177,8 @@ public final class IngressService implements AutoCloseable {
     private Router routes() {
         ModelResolver models = new ModelResolver(config.catalog());
         OpenAiChatHandler chat = new OpenAiChatHandler(gateway, new OpenAiChatParser(models), metrics);
-        RouterAdminHandler admin = new RouterAdminHandler(new RouterDocuments(models::isKnownModel), store, publisher,
-                new RouterVersionsReader(config.kafka(), config.serdes().routerConfigs, config.instanceId() + "-versions"),
+        RouterAdminHandler admin = new RouterAdminHandler(new RouterDocuments(models::isKnownModel), store, config.kafka(),
+                config.serdes(), config.instanceId() + "-router-admin", new RouterVersionsReader(config.kafka(), config.serdes().routerConfigs, config.instanceId() + "-versions"),
                 routerChanges, routerReads, metrics);
         ModelsHandler modelList = new ModelsHandler(config.catalog(), store);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());

@@ -4,7 +4,6 @@ import dev.switchyard.events.ChatRequest;
 import dev.switchyard.events.Control;
 import dev.switchyard.events.ControlAction;
 import dev.switchyard.events.Feedback;
-import dev.switchyard.events.RouterConfig;
 import dev.switchyard.schemas.Topics;
 import dev.switchyard.schemas.kafka.KafkaSettings;
 import dev.switchyard.schemas.serde.EventSerdes;
@@ -69,17 +68,6 @@ public final class EventPublisher implements AutoCloseable {
     public CompletableFuture<RecordMetadata> publishCancel(String requestId, String reason) {
         Control control = new Control(requestId, ControlAction.CANCEL, reason, Instant.now());
         return send(Topics.CONTROL, requestId, () -> serdes.control.serialize(Topics.CONTROL, control));
-    }
-
-    /** The router's current version on router.configs, or a tombstone when {@code current} is null. */
-    public CompletableFuture<RecordMetadata> publishRouterConfig(String routerId, RouterConfig current) {
-        return send(Topics.ROUTER_CONFIGS, routerId, () -> serdes.routerConfigs.serialize(Topics.ROUTER_CONFIGS, current));
-    }
-
-    /** One version on router.versions under {@code <id>@<version>}, kept forever by compaction. */
-    public CompletableFuture<RecordMetadata> publishRouterVersion(RouterConfig version) {
-        String key = version.getId() + "@" + version.getVersion();
-        return send(Topics.ROUTER_VERSIONS, key, () -> serdes.routerConfigs.serialize(Topics.ROUTER_VERSIONS, version));
     }
 
     /** An outcome on llm.feedback, keyed by request id, else {@code <router>|<user>} (the caller's choice of key). */

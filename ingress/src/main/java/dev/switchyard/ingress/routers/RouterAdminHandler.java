@@ -9,9 +9,10 @@ import dev.switchyard.core.router.RouterValidationException;
 import dev.switchyard.events.RouterConfig;
 import dev.switchyard.ingress.http.ApiException;
 import dev.switchyard.ingress.http.Json;
-import dev.switchyard.ingress.kafka.EventPublisher;
 import dev.switchyard.ingress.metrics.IngressMetrics;
 import dev.switchyard.ingress.openai.OpenAiErrors;
+import dev.switchyard.schemas.kafka.KafkaSettings;
+import dev.switchyard.schemas.serde.EventSerdes;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -22,28 +23,23 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The router admin API in Inworld's shape ({@code /router/v1/routers}). Parsing, validation, stable ids, bucket
- * allocations and rendering are router-core's {@link RouterDocuments}; this class publishes every accepted change to
- * {@code router.configs} (current version, tombstone on delete) and {@code router.versions} ({@code <id>@<version>}),
- * answers only once both are acknowledged, then offers the change to the local {@link RouterConfigStore} so a read
- * right after sees it. Changes run one at a time on a single worker thread of this instance, so two requests here never
- * build on the same version; two instances patching one router at the same moment is not guarded against (the later
- * write wins and both get the same version number).
+ * allocations and rendering are router-core's {@link RouterDocuments}; every accepted change is written by
+ * {@link RouterWriter}: one Kafka transaction of {@code router.configs} (current version, tombstone on delete) and
+ * {@code router.versions} ({@code <id>@<version>}) per change, serialised per router across every ingress instance
+ * (a change that loses a race answers 409), answered once committed and offered to the local
+ * {@link RouterConfigStore} so a read right after sees it. Changes of this instance also run one at a time on a single
+ * worker thread.
  */
 public final class RouterAdminHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RouterAdminHandler.class);
     public static final String ENDPOINT = "routers";
-    private static final long PUBLISH_TIMEOUT_SECONDS = 30;
 
     private final RouterDocuments documents;
     private final RouterConfigStore store;
-    private final EventPublisher publisher;
+    private final RouterWriter writer;
     private final RouterVersionsReader history;
     private final WorkerExecutor changes;
     private final WorkerExecutor reads;
@@ -53,11 +49,12 @@ public final class RouterAdminHandler {
      * @param changes a one-thread executor: router changes of this instance apply in order
      * @param reads   where history reads (blocking Kafka reads) run
      */
-    public RouterAdminHandler(RouterDocuments documents, RouterConfigStore store, EventPublisher publisher,
-                              RouterVersionsReader history, WorkerExecutor changes, WorkerExecutor reads, IngressMetrics metrics) {
+    public RouterAdminHandler(RouterDocuments documents, RouterConfigStore store, KafkaSettings kafka, EventSerdes serdes,
+                              String clientId, RouterVersionsReader history, WorkerExecutor changes, WorkerExecutor reads,
+                              IngressMetrics metrics) {
         this.documents = documents;
         this.store = store;
-        this.publisher = publisher;
+        this.writer = new RouterWriter(kafka, serdes, store, clientId);
         this.history = history;
         this.changes = changes;
         this.reads = reads;
@@ -74,22 +71,24 @@ public final class RouterAdminHandler {
             return;
         }
         run(ctx, changes, () -> {
-            RouterConfig config = validated(() -> documents.create(body, Instant.now(), null));
-            String id = config.getId();
-            if (store.get(id).isPresent()) {
-                throw new ApiException(409, "invalid_request_error", "name", "already_exists", "router '" + id + "' already exists");
-            }
+            RouterConfig proposed = validated(() -> documents.create(body, Instant.now(), null));
+            String id = proposed.getId();
             boolean idRequested = body.hasNonNull("name") || body.hasNonNull("id");
-            if (idRequested) {
-                // A router re-created under a deleted one's id continues its numbering, so router.versions keys
-                // (<id>@<version>) never collide and the old history is kept.
-                List<RouterConfig> earlier = history.versions(id);
-                if (!earlier.isEmpty()) {
-                    config = RouterConfig.newBuilder(config).setVersion(earlier.get(earlier.size() - 1).getVersion() + 1).build();
+            RouterConfig config = writer.write(id, current -> {
+                if (current.isPresent()) {
+                    throw new ApiException(409, "invalid_request_error", "name", "already_exists", "router '" + id + "' already exists");
                 }
-            }
-            publish(id, config, config);
-            store.offer(config);
+                RouterConfig created = proposed;
+                if (idRequested) {
+                    // A router re-created under a deleted one's id continues its numbering, so router.versions keys
+                    // (<id>@<version>) never collide and the old history is kept.
+                    List<RouterConfig> earlier = history.versions(id);
+                    if (!earlier.isEmpty()) {
+                        created = RouterConfig.newBuilder(proposed).setVersion(earlier.get(earlier.size() - 1).getVersion() + 1).build();
+                    }
+                }
+                return new RouterWriter.Write(created, created);
+            }).current();
             LOG.info("router {} created (version {})", id, config.getVersion());
             return RouterDocuments.render(config);
         });
@@ -126,10 +125,10 @@ public final class RouterAdminHandler {
             }
         }
         run(ctx, changes, () -> {
-            RouterConfig current = store.get(id).orElseThrow(() -> notFound(id));
-            RouterConfig next = validated(() -> documents.patch(current, body, mask, Instant.now(), null));
-            publish(id, next, next);
-            store.offer(next);
+            RouterConfig next = writer.write(id, current -> {
+                RouterConfig patched = validated(() -> documents.patch(current.orElseThrow(() -> notFound(id)), body, mask, Instant.now(), null));
+                return new RouterWriter.Write(patched, patched);
+            }).current();
             LOG.info("router {} patched to version {} ({})", id, next.getVersion(), mask.isEmpty() ? "fields in the body" : String.join(",", mask));
             return RouterDocuments.render(next);
         });
@@ -139,12 +138,11 @@ public final class RouterAdminHandler {
     public void delete(RoutingContext ctx) {
         String id = ctx.pathParam("id");
         run(ctx, changes, () -> {
-            RouterConfig current = store.get(id).orElseThrow(() -> notFound(id));
-            Instant now = Instant.now();
-            RouterConfig deletion = RouterConfig.newBuilder(current)
-                    .setVersion(current.getVersion() + 1).setUpdatedAt(now).setUpdatedBy(null).setDeleted(true).build();
-            publish(id, null, deletion);
-            store.offerDeletion(id);
+            RouterConfig deletion = writer.write(id, current -> {
+                RouterConfig held = current.orElseThrow(() -> notFound(id));
+                return new RouterWriter.Write(null, RouterConfig.newBuilder(held).setVersion(held.getVersion() + 1)
+                        .setUpdatedAt(Instant.now()).setUpdatedBy(null).setDeleted(true).build());
+            }).version();
             LOG.info("router {} deleted (version {})", id, deletion.getVersion());
             return Json.object();
         });
@@ -175,15 +173,15 @@ public final class RouterAdminHandler {
 
     /**
      * Applies a change computed from the router's current version (the experiments API's promote and restore) exactly
-     * like a PATCH: on the one change thread, published to router.configs and router.versions, answered with the new
-     * version once both are acknowledged. 404 for an unknown router, 400 for a {@link RouterValidationException}.
+     * like a PATCH: on the one change thread, written by the {@link RouterWriter}, answered with the new version once
+     * committed. 404 for an unknown router, 400 for a {@link RouterValidationException}.
      */
     public void change(RoutingContext ctx, String id, String what, RouterChange change) {
         run(ctx, changes, () -> {
-            RouterConfig current = store.get(id).orElseThrow(() -> notFound(id));
-            RouterConfig next = validated(() -> change.next(current, Instant.now()));
-            publish(id, next, next);
-            store.offer(next);
+            RouterConfig next = writer.write(id, current -> {
+                RouterConfig changed = validated(() -> change.next(current.orElseThrow(() -> notFound(id)), Instant.now()));
+                return new RouterWriter.Write(changed, changed);
+            }).current();
             LOG.info("router {} {}: version {}", id, what, next.getVersion());
             return RouterDocuments.render(next);
         });
@@ -203,19 +201,6 @@ public final class RouterAdminHandler {
                 fail(ctx, new ApiException(500, "api_error", null, "internal_error", "internal error: " + result.cause().getMessage()));
             }
         });
-    }
-
-    /** Publishes the router.configs record (null = tombstone) and the router.versions record; waits for both acks. */
-    private void publish(String id, RouterConfig current, RouterConfig version) throws InterruptedException {
-        CompletableFuture<?> config = publisher.publishRouterConfig(id, current);
-        CompletableFuture<?> versionRecord = publisher.publishRouterVersion(version);
-        try {
-            CompletableFuture.allOf(config, versionRecord).get(PUBLISH_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("router {} version {} not (fully) written: {}", id, version.getVersion(), e.toString());
-            throw new ApiException(503, "api_error", null, "unavailable",
-                    "The router change could not be written to Kafka; it may or may not have applied. Read the router and retry.");
-        }
     }
 
     private static RouterConfig validated(java.util.function.Supplier<RouterConfig> parse) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchyard.events.RouterConfig;
 import dev.switchyard.ingress.IngressService;
 import dev.switchyard.ingress.http.Json;
-import dev.switchyard.schemas.Topics;
 import dev.switchyard.testsupport.kafka.TopicTail;
 import dev.switchyard.testsupport.services.SharedServices;
 import io.vertx.core.buffer.Buffer;
@@ -15,7 +14,16 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 
 import static dev.switchyard.ingress.it.IngressKit.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -138,7 +146,7 @@ class RouterAdminIT {
 
     @Test
     void anInvalidRouterIs400AndNothingIsPublished() {
-        long before = kit.endOffsets(Topics.ROUTER_CONFIGS);
+        int before = configs.records().size();
         HttpResponse<String> badCel = kit.send(kit.post(ingress, ROUTERS, "{\"routes\":[{\"condition\":{\"cel_expression\":\"language ==\"},"
                 + "\"route\":{\"variants\":[{\"variant\":{\"modelId\":\"openai/gpt-5.2\"},\"weight\":100}]}}]}").build());
         assertThat(badCel.statusCode()).isEqualTo(400);
@@ -158,8 +166,64 @@ class RouterAdminIT {
         assertThat(kit.send(kit.post(ingress, ROUTERS, "{not json").build()).statusCode()).isEqualTo(400);
 
         // One good router afterwards is the only new record.
-        assertThat(kit.send(kit.post(ingress, ROUTERS, IngressKit.resource("seed-router.json")).build()).statusCode()).isEqualTo(200);
-        assertThat(kit.endOffsets(Topics.ROUTER_CONFIGS)).isEqualTo(before + 1);
+        HttpResponse<String> good = kit.send(kit.post(ingress, ROUTERS, IngressKit.resource("seed-router.json")).build());
+        assertThat(good.statusCode()).isEqualTo(200);
+        String id = json(good).get("id").asText();
+        configs.await(r -> id.equals(r.key()), IngressKit.WAIT);
+        assertThat(configs.records()).hasSize(before + 1);
+    }
+
+    @Test
+    void twoInstancesPatchingOneRouterAtOnceNeverShareAVersion() throws Exception {
+        IngressService other = kit.start(c -> c);
+        try {
+            HttpResponse<String> created = kit.send(kit.post(ingress, ROUTERS, IngressKit.resource("seed-router.json")).build());
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+            String id = json(created).get("id").asText();
+            IngressKit.await(() -> kit.get(other, ROUTERS + "/" + id).statusCode() == 200, "the other instance to see the router");
+
+            // Four changes through each instance at once: each instance serialises its own, the two race each other.
+            ExecutorService clients = Executors.newFixedThreadPool(8);
+            List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                IngressService via = i % 2 == 0 ? ingress : other;
+                String name = "name-" + i;
+                answers.add(clients.submit(() -> kit.method(via, "PATCH", ROUTERS + "/" + id + "?update_mask=displayName",
+                        "{\"displayName\":\"" + name + "\"}")));
+            }
+            Map<Long, String> committed = new TreeMap<>(); // version -> displayName, from the 200s
+            for (Future<HttpResponse<String>> answer : answers) {
+                HttpResponse<String> response = answer.get(60, TimeUnit.SECONDS);
+                assertThat(response.statusCode()).as(response.body()).isIn(200, 409);
+                if (response.statusCode() == 200) {
+                    JsonNode router = json(response);
+                    String earlier = committed.put(router.get("version").asLong(), router.get("displayName").asText());
+                    assertThat(earlier).as("version %s answered twice", router.get("version")).isNull();
+                } else {
+                    assertThat(json(response).at("/error/code").asText()).isEqualTo("concurrent_change");
+                }
+            }
+            clients.shutdown();
+
+            // The 200s are exactly versions 2..n+1, the history holds those and nothing else, both instances read the last.
+            long last = committed.size() + 1;
+            assertThat(committed.keySet()).containsExactlyElementsOf(LongStream.rangeClosed(2, last).boxed().toList());
+            JsonNode history = json(kit.get(ingress, ROUTERS + "/" + id + "/versions")).get("versions");
+            assertThat(history).hasSize((int) last);
+            for (JsonNode version : history) {
+                long number = version.get("version").asLong();
+                if (number > 1) {
+                    assertThat(version.get("displayName").asText()).isEqualTo(committed.get(number));
+                }
+            }
+            for (IngressService instance : List.of(ingress, other)) {
+                IngressKit.await(() -> json(kit.get(instance, ROUTERS + "/" + id)).get("version").asLong() == last,
+                        "every instance to read version " + last);
+                assertThat(json(kit.get(instance, ROUTERS + "/" + id)).get("displayName").asText()).isEqualTo(committed.get(last));
+            }
+        } finally {
+            other.close();
+        }
     }
 
     @Test

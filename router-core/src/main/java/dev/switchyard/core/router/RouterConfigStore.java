@@ -6,6 +6,7 @@ import dev.switchyard.schemas.kafka.CompactedTopicReader;
 import dev.switchyard.schemas.kafka.KafkaSettings;
 import dev.switchyard.schemas.serde.AvroSerde;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -52,6 +53,11 @@ public final class RouterConfigStore implements AutoCloseable {
     /** Blocks until every router that existed at start-up is loaded. */
     public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
         return reader.awaitCaughtUp(timeout);
+    }
+
+    /** Blocks until every {@code router.configs} record before {@code offsets} is applied; false after {@code timeout}. */
+    public boolean awaitRead(Map<TopicPartition, Long> offsets, Duration timeout) throws InterruptedException {
+        return reader.awaitRead(offsets, timeout);
     }
 
     public boolean isCaughtUp() {

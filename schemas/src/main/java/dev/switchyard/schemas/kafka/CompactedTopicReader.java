@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,8 @@ public final class CompactedTopicReader<V extends SpecificRecord> implements Aut
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private Runnable onCaughtUp = () -> { };
     private volatile boolean running = true;
+    /** Where the reader is on each partition after its last poll: everything before has been applied. */
+    private final Map<TopicPartition, Long> positions = new HashMap<>();
 
     public CompactedTopicReader(Consumer<String, byte[]> consumer, String topic, AvroSerde<V> serde, String threadName,
                                 Apply<V> apply) {
@@ -69,6 +72,24 @@ public final class CompactedTopicReader<V extends SpecificRecord> implements Aut
         return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Blocks until the reader has applied every record before {@code offsets} (per partition, e.g. a topic's end
+     * offsets taken just now); false if it has not within {@code timeout}.
+     */
+    public boolean awaitRead(Map<TopicPartition, Long> offsets, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (positions) {
+            while (!offsets.entrySet().stream().allMatch(e -> positions.getOrDefault(e.getKey(), -1L) >= e.getValue())) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0 || !running) {
+                    return false;
+                }
+                positions.wait(left);
+            }
+            return true;
+        }
+    }
+
     /** False once the reader has stopped (closed, or failed: its owner is then not ready). */
     public boolean isRunning() {
         return running;
@@ -80,6 +101,12 @@ public final class CompactedTopicReader<V extends SpecificRecord> implements Aut
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     applyRecord(record);
+                }
+                synchronized (positions) {
+                    for (TopicPartition partition : consumer.assignment()) {
+                        positions.put(partition, consumer.position(partition));
+                    }
+                    positions.notifyAll();
                 }
                 if (caughtUp.getCount() > 0 && WholeTopic.reached(consumer, endAtStart)) {
                     caughtUp.countDown();

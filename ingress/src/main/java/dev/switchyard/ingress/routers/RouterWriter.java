@@ -1,0 +1,120 @@
+package dev.switchyard.ingress.routers;
+
+import dev.switchyard.core.router.RouterConfigStore;
+import dev.switchyard.events.RouterConfig;
+import dev.switchyard.ingress.http.ApiException;
+import dev.switchyard.schemas.Topics;
+import dev.switchyard.schemas.kafka.KafkaSettings;
+import dev.switchyard.schemas.serde.EventSerdes;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Writes router changes so that, across every ingress instance, the changes of one router are serialised: each
+ * change is a Kafka transaction of {@code router.configs} + {@code router.versions} under the transactional id
+ * {@code switchyard-router-admin-<router id>}. Opening it fences any other instance's change of that router still in
+ * flight (its commit fails, its records are never read: the stores read committed records only); the change is then
+ * computed from the store once the store has read {@code router.configs} up to its last stable offset, so it builds
+ * on every change committed before. A fenced change answers 409 and writes nothing; the client reads and retries.
+ */
+final class RouterWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(RouterWriter.class);
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    static final String TRANSACTIONAL_ID_PREFIX = "switchyard-router-admin-";
+
+    /** What a change writes: the router's new current version (null: deleted) and its entry in the history. */
+    record Write(RouterConfig current, RouterConfig version) {
+    }
+
+    /** Computes the write from the router's current version (empty: no such router); may throw {@link ApiException}. */
+    @FunctionalInterface
+    interface Change {
+        Write apply(Optional<RouterConfig> current) throws InterruptedException;
+    }
+
+    private final KafkaSettings kafka;
+    private final EventSerdes serdes;
+    private final RouterConfigStore store;
+    private final String clientId;
+
+    RouterWriter(KafkaSettings kafka, EventSerdes serdes, RouterConfigStore store, String clientId) {
+        this.kafka = kafka;
+        this.serdes = serdes;
+        this.store = store;
+        this.clientId = clientId;
+    }
+
+    /** Runs {@code change} under the router's lease, commits what it returns, and shows it to the local store. */
+    Write write(String routerId, Change change) throws InterruptedException {
+        Map<String, Object> props = kafka.producer(clientId + "-" + routerId);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, TRANSACTIONAL_ID_PREFIX + routerId);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
+            producer.initTransactions(); // fences this router's change of any other instance
+            awaitStoreUpToDate();
+            Write write = change.apply(store.get(routerId));
+            try {
+                producer.beginTransaction();
+                producer.send(new ProducerRecord<>(Topics.ROUTER_CONFIGS, routerId,
+                        serdes.routerConfigs.serialize(Topics.ROUTER_CONFIGS, write.current())));
+                RouterConfig version = write.version();
+                producer.send(new ProducerRecord<>(Topics.ROUTER_VERSIONS, version.getId() + "@" + version.getVersion(),
+                        serdes.routerConfigs.serialize(Topics.ROUTER_VERSIONS, version)));
+                producer.commitTransaction();
+            } catch (ProducerFencedException | InvalidProducerEpochException e) {
+                LOG.info("router {} change lost to a concurrent one: {}", routerId, e.toString());
+                throw new ApiException(409, "invalid_request_error", null, "concurrent_change",
+                        "router '" + routerId + "' was changed by another request at the same time; read it and retry");
+            }
+            if (write.current() == null) {
+                store.offerDeletion(routerId);
+            } else {
+                store.offer(write.current());
+            }
+            return write;
+        } catch (KafkaException e) {
+            LOG.warn("router {} change not written: {}", routerId, e.toString());
+            throw new ApiException(503, "api_error", null, "unavailable",
+                    "The router change could not be written to Kafka; it may or may not have applied. Read the router and retry.");
+        }
+    }
+
+    /** Waits until the store has read every committed router.configs record there is now. */
+    private void awaitStoreUpToDate() throws InterruptedException {
+        try (Admin admin = Admin.create(Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers()))) {
+            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+            admin.describeTopics(java.util.List.of(Topics.ROUTER_CONFIGS)).allTopicNames().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+                    .get(Topics.ROUTER_CONFIGS).partitions()
+                    .forEach(p -> request.put(new TopicPartition(Topics.ROUTER_CONFIGS, p.partition()), OffsetSpec.latest()));
+            Map<TopicPartition, Long> stable = new HashMap<>();
+            admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+                    .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).forEach((tp, info) -> stable.put(tp, info.offset()));
+            if (!store.awaitRead(stable, TIMEOUT)) {
+                throw new ApiException(503, "api_error", null, "unavailable",
+                        "The router store did not catch up with router.configs; retry.");
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new ApiException(503, "api_error", null, "unavailable", "Kafka did not answer: " + e.getMessage());
+        }
+    }
+}
