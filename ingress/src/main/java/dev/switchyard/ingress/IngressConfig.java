@@ -26,6 +26,9 @@ import java.util.function.BooleanSupplier;
  * @param instanceId      names this instance in client ids and logs
  * @param maxInFlight     chat requests in flight before new ones get a 429 (default 10,000)
  * @param drainTimeout    how long {@link IngressService#close()} lets in-flight requests finish (default 10 s)
+ * @param slowClientTimeout how long a streaming client may leave more than 4 MiB of its answer unread before the
+ *                        request is cancelled and its connection closed (default 30 s): replies cannot wait in Kafka
+ *                        for one client, so a client that stops reading would otherwise hold them in memory
  * @param replyGroupId    consumer group of the reply consumers: every ingress instance of one deployment uses the same
  * @param healthChecks    extra named readiness checks (the other stages' readiness, registered by the launcher)
  * @param clickHouse      where the metrics stage writes (experiment reports and the dashboard read it); null: reports
@@ -40,6 +43,7 @@ public record IngressConfig(
         String instanceId,
         int maxInFlight,
         Duration drainTimeout,
+        Duration slowClientTimeout,
         String replyGroupId,
         KafkaSettings kafka,
         EventSerdes serdes,
@@ -54,62 +58,67 @@ public record IngressConfig(
         Objects.requireNonNull(serdes, "serdes");
         Objects.requireNonNull(catalog, "catalog");
         healthChecks = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(healthChecks));
-        if (maxBodyBytes < 1 || maxInFlight < 1 || requestTimeout.isNegative() || requestTimeout.isZero()) {
-            throw new IllegalArgumentException("maxBodyBytes, maxInFlight and requestTimeout must be positive");
+        if (maxBodyBytes < 1 || maxInFlight < 1 || requestTimeout.isNegative() || requestTimeout.isZero()
+                || slowClientTimeout.isNegative() || slowClientTimeout.isZero()) {
+            throw new IllegalArgumentException("maxBodyBytes, maxInFlight, requestTimeout and slowClientTimeout must be positive");
         }
     }
 
     public static IngressConfig defaults(KafkaSettings kafka, EventSerdes serdes, ModelCatalog catalog) {
         return new IngressConfig("127.0.0.1", 8080, 4L * 1024 * 1024, Duration.ofSeconds(600), Duration.ofSeconds(2),
                 "ingress-" + UUID.randomUUID().toString().substring(0, 8), 10_000, Duration.ofSeconds(10),
-                DEFAULT_REPLY_GROUP, kafka, serdes, catalog, Map.of(), null);
+                Duration.ofSeconds(30), DEFAULT_REPLY_GROUP, kafka, serdes, catalog, Map.of(), null);
     }
 
     public IngressConfig withHost(String value) {
-        return new IngressConfig(value, port, maxBodyBytes, requestTimeout, routerWait, instanceId, maxInFlight, drainTimeout, replyGroupId, kafka, serdes, catalog, healthChecks, clickHouse);
+        return new IngressConfig(value, port, maxBodyBytes, requestTimeout, routerWait, instanceId, maxInFlight, drainTimeout, slowClientTimeout, replyGroupId, kafka, serdes, catalog, healthChecks, clickHouse);
     }
 
     public IngressConfig withPort(int value) {
-        return new IngressConfig(host, value, maxBodyBytes, requestTimeout, routerWait, instanceId, maxInFlight, drainTimeout, replyGroupId, kafka, serdes, catalog, healthChecks, clickHouse);
+        return new IngressConfig(host, value, maxBodyBytes, requestTimeout, routerWait, instanceId, maxInFlight, drainTimeout, slowClientTimeout, replyGroupId, kafka, serdes, catalog, healthChecks, clickHouse);
     }
 
     public IngressConfig withMaxBodyBytes(long value) {
-        return new IngressConfig(host, port, value, requestTimeout, routerWait, instanceId, maxInFlight, drainTimeout, replyGroupId, kafka, serdes, catalog, healthChecks, clickHouse);
+        return new IngressConfig(host, port, value, requestTimeout, routerWait, instanceId, maxInFlight, drainTimeout, slowClientTimeout, replyGroupId, kafka, serdes, catalog, healthChecks, clickHouse);
     }
 
     public IngressConfig withRequestTimeout(Duration value) {
-        return new IngressConfig(host, port, maxBodyBytes, value, routerWait, instanceId, maxInFlight, drainTimeout, replyGroupId, kafka, serdes, catalog, healthChecks, clickHouse);
+        return new IngressConfig(host, port, maxBodyBytes, value, routerWait, instanceId, maxInFlight, drainTimeout, slowClientTimeout, replyGroupId, kafka, serdes, catalog, healthChecks, clickHouse);
     }
 
     public IngressConfig withRouterWait(Duration value) {
-        return new IngressConfig(host, port, maxBodyBytes, requestTimeout, value, instanceId, maxInFlight, drainTimeout, replyGroupId, kafka, serdes, catalog, healthChecks, clickHouse);
+        return new IngressConfig(host, port, maxBodyBytes, requestTimeout, value, instanceId, maxInFlight, drainTimeout, slowClientTimeout, replyGroupId, kafka, serdes, catalog, healthChecks, clickHouse);
     }
 
     public IngressConfig withInstanceId(String value) {
-        return new IngressConfig(host, port, maxBodyBytes, requestTimeout, routerWait, value, maxInFlight, drainTimeout, replyGroupId, kafka, serdes, catalog, healthChecks, clickHouse);
+        return new IngressConfig(host, port, maxBodyBytes, requestTimeout, routerWait, value, maxInFlight, drainTimeout, slowClientTimeout, replyGroupId, kafka, serdes, catalog, healthChecks, clickHouse);
     }
 
     public IngressConfig withMaxInFlight(int value) {
-        return new IngressConfig(host, port, maxBodyBytes, requestTimeout, routerWait, instanceId, value, drainTimeout, replyGroupId, kafka, serdes, catalog, healthChecks, clickHouse);
+        return new IngressConfig(host, port, maxBodyBytes, requestTimeout, routerWait, instanceId, value, drainTimeout, slowClientTimeout, replyGroupId, kafka, serdes, catalog, healthChecks, clickHouse);
     }
 
     public IngressConfig withDrainTimeout(Duration value) {
-        return new IngressConfig(host, port, maxBodyBytes, requestTimeout, routerWait, instanceId, maxInFlight, value, replyGroupId, kafka, serdes, catalog, healthChecks, clickHouse);
+        return new IngressConfig(host, port, maxBodyBytes, requestTimeout, routerWait, instanceId, maxInFlight, value, slowClientTimeout, replyGroupId, kafka, serdes, catalog, healthChecks, clickHouse);
+    }
+
+    public IngressConfig withSlowClientTimeout(Duration value) {
+        return new IngressConfig(host, port, maxBodyBytes, requestTimeout, routerWait, instanceId, maxInFlight, drainTimeout, value, replyGroupId, kafka, serdes, catalog, healthChecks, clickHouse);
     }
 
     public IngressConfig withReplyGroupId(String value) {
-        return new IngressConfig(host, port, maxBodyBytes, requestTimeout, routerWait, instanceId, maxInFlight, drainTimeout, value, kafka, serdes, catalog, healthChecks, clickHouse);
+        return new IngressConfig(host, port, maxBodyBytes, requestTimeout, routerWait, instanceId, maxInFlight, drainTimeout, slowClientTimeout, value, kafka, serdes, catalog, healthChecks, clickHouse);
     }
 
     /** Adds a named readiness check: {@code /health} is 200 only while it (and every other) is true. */
     public IngressConfig withHealthCheck(String name, BooleanSupplier check) {
         Map<String, BooleanSupplier> checks = new LinkedHashMap<>(healthChecks);
         checks.put(name, check);
-        return new IngressConfig(host, port, maxBodyBytes, requestTimeout, routerWait, instanceId, maxInFlight, drainTimeout, replyGroupId, kafka, serdes, catalog, checks, clickHouse);
+        return new IngressConfig(host, port, maxBodyBytes, requestTimeout, routerWait, instanceId, maxInFlight, drainTimeout, slowClientTimeout, replyGroupId, kafka, serdes, catalog, checks, clickHouse);
     }
 
     /** Where experiment reports are read from (null: reports and the dashboard's charts answer 503). */
     public IngressConfig withClickHouse(ClickHouseEndpoint value) {
-        return new IngressConfig(host, port, maxBodyBytes, requestTimeout, routerWait, instanceId, maxInFlight, drainTimeout, replyGroupId, kafka, serdes, catalog, healthChecks, value);
+        return new IngressConfig(host, port, maxBodyBytes, requestTimeout, routerWait, instanceId, maxInFlight, drainTimeout, slowClientTimeout, replyGroupId, kafka, serdes, catalog, healthChecks, value);
     }
 }

@@ -20,7 +20,8 @@ import java.time.Duration;
  *   <li>{@code SWITCHYARD_HOST} (127.0.0.1), {@code SWITCHYARD_PORT} (8080)</li>
  *   <li>{@code SWITCHYARD_INSTANCE_ID}, {@code SWITCHYARD_CATALOG} (operator catalog files, comma-separated)</li>
  *   <li>{@code SWITCHYARD_REQUEST_TIMEOUT_SECONDS} (600), {@code SWITCHYARD_MAX_BODY_BYTES} (4 MiB),
- *       {@code SWITCHYARD_MAX_IN_FLIGHT} (10000), {@code SWITCHYARD_DRAIN_TIMEOUT_SECONDS} (10)</li>
+ *       {@code SWITCHYARD_MAX_IN_FLIGHT} (10000), {@code SWITCHYARD_DRAIN_TIMEOUT_SECONDS} (10),
+ *       {@code SWITCHYARD_SLOW_CLIENT_TIMEOUT_SECONDS} (30)</li>
  *   <li>{@code CLICKHOUSE_URL} (unset: experiment reports answer 503), {@code CLICKHOUSE_USER} (default),
  *       {@code CLICKHOUSE_PASSWORD} (empty), {@code CLICKHOUSE_DATABASE} (default): where the metrics stage writes</li>
  * </ul>
@@ -37,6 +38,7 @@ public final class IngressMain {
             "SWITCHYARD_MAX_BODY_BYTES",
             "SWITCHYARD_MAX_IN_FLIGHT",
             "SWITCHYARD_DRAIN_TIMEOUT_SECONDS",
+            "SWITCHYARD_SLOW_CLIENT_TIMEOUT_SECONDS",
             "SWITCHYARD_CATALOG",
             "CLICKHOUSE_URL",
             "CLICKHOUSE_USER",
@@ -62,7 +64,8 @@ public final class IngressMain {
                 .withRequestTimeout(env.seconds("SWITCHYARD_REQUEST_TIMEOUT_SECONDS", Duration.ofSeconds(600)))
                 .withMaxBodyBytes(Long.parseLong(env.get("SWITCHYARD_MAX_BODY_BYTES", String.valueOf(defaults.maxBodyBytes()))))
                 .withMaxInFlight(env.getInt("SWITCHYARD_MAX_IN_FLIGHT", defaults.maxInFlight()))
-                .withDrainTimeout(env.seconds("SWITCHYARD_DRAIN_TIMEOUT_SECONDS", Duration.ofSeconds(10)));
+                .withDrainTimeout(env.seconds("SWITCHYARD_DRAIN_TIMEOUT_SECONDS", Duration.ofSeconds(10)))
+                .withSlowClientTimeout(env.seconds("SWITCHYARD_SLOW_CLIENT_TIMEOUT_SECONDS", defaults.slowClientTimeout()));
         String clickHouseUrl = env.get("CLICKHOUSE_URL");
         if (clickHouseUrl == null) {
             LOG.warn("CLICKHOUSE_URL is not set: experiment reports and the dashboard's charts are unavailable");

@@ -126,7 +126,8 @@ public final class IngressService implements AutoCloseable {
             health.register("accepting", () -> gateway != null && gateway.accepting());
             config.healthChecks().forEach(health::register);
 
-            gateway = new ChatGateway(vertx, publisher, pending, replies, metrics, limiter, config.requestTimeout());
+            gateway = new ChatGateway(vertx, publisher, pending, replies, metrics, limiter, config.requestTimeout(),
+                    config.slowClientTimeout());
             routerChanges = vertx.createSharedWorkerExecutor(id + "-router-changes", 1);
             routerReads = vertx.createSharedWorkerExecutor(id + "-router-reads", 2);
             Router router = routes();

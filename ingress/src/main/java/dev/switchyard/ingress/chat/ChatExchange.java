@@ -30,6 +30,12 @@ public final class ChatExchange implements PendingRequests.ReplyHandler, ReplyAs
 
     private enum State { WAITING, STREAMING, DONE }
 
+    /**
+     * Unread bytes past which a streaming client counts as not reading. Replies cannot wait in Kafka for one client
+     * (its partition carries everyone's), so what a client does not read is held here.
+     */
+    static final int SLOW_CLIENT_BYTES = 4 * 1024 * 1024;
+
     private final ChatRequest request;
     private final ChatResponder responder;
     private final HttpServerResponse response;
@@ -40,9 +46,11 @@ public final class ChatExchange implements PendingRequests.ReplyHandler, ReplyAs
     private final String endpoint;
     private final Runnable onDone;
     private final IntPredicate ownsPartition;
+    private final Duration slowClientTimeout;
     private final ReplyAssembler assembler = new ReplyAssembler(this);
     private State state = State.WAITING;
     private long deadlineTimer = -1;
+    private long stallTimer = -1;
     private boolean firstContentSeen;
     private String routerId;
     private String routeId;
@@ -51,7 +59,7 @@ public final class ChatExchange implements PendingRequests.ReplyHandler, ReplyAs
 
     public ChatExchange(ChatRequest request, ChatResponder responder, HttpServerResponse response, Context context,
                         EventPublisher publisher, PendingRequests pending, IntPredicate ownsPartition, IngressMetrics metrics,
-                        String endpoint, Runnable onDone) {
+                        String endpoint, Duration slowClientTimeout, Runnable onDone) {
         this.request = request;
         this.responder = responder;
         this.response = response;
@@ -62,6 +70,7 @@ public final class ChatExchange implements PendingRequests.ReplyHandler, ReplyAs
         this.endpoint = endpoint;
         this.onDone = onDone;
         this.ownsPartition = ownsPartition;
+        this.slowClientTimeout = slowClientTimeout;
     }
 
     /** Registers for replies, then publishes: even the fastest reply finds the request waiting. */
@@ -69,6 +78,7 @@ public final class ChatExchange implements PendingRequests.ReplyHandler, ReplyAs
         String id = request.getRequestId();
         response.putHeader(SwitchyardHeaders.REQUEST_ID, id);
         response.closeHandler(v -> clientGone());
+        response.setWriteQueueMaxSize(SLOW_CLIENT_BYTES);
         int partition = request.getReplyTo().getPartition();
         pending.register(id, partition, context, this);
         if (!ownsPartition.test(partition)) {
@@ -166,6 +176,22 @@ public final class ChatExchange implements PendingRequests.ReplyHandler, ReplyAs
         publisher.publishCancel(request.getRequestId(), "deadline_exceeded");
     }
 
+    /** The client left more than {@link #SLOW_CLIENT_BYTES} unread for the whole slow-client timeout. */
+    private void clientTooSlow() {
+        stallTimer = -1;
+        if (state == State.DONE) {
+            return;
+        }
+        if (!response.writeQueueFull()) {
+            return; // it caught up after all
+        }
+        LOG.warn("request {}: the client read nothing of the last {} for {}; cancelling and closing its connection",
+                request.getRequestId(), SLOW_CLIENT_BYTES + " bytes", slowClientTimeout);
+        cleanUp("client_too_slow");
+        publisher.publishCancel(request.getRequestId(), "client_too_slow");
+        response.reset(); // the stream cannot end normally: what it holds unread is dropped with the connection
+    }
+
     private void clientGone() {
         if (state == State.DONE) {
             return;
@@ -202,6 +228,10 @@ public final class ChatExchange implements PendingRequests.ReplyHandler, ReplyAs
 
     private void cleanUp(String status) {
         state = State.DONE;
+        if (stallTimer >= 0) {
+            context.owner().cancelTimer(stallTimer);
+            stallTimer = -1;
+        }
         assembler.close();
         pending.remove(request.getRequestId());
         context.owner().cancelTimer(deadlineTimer);
@@ -215,6 +245,16 @@ public final class ChatExchange implements PendingRequests.ReplyHandler, ReplyAs
     private void write(String text) {
         if (!text.isEmpty() && !response.closed() && !response.ended()) {
             response.write(text);
+            if (stallTimer < 0 && response.writeQueueFull()) {
+                // The client stopped reading: it gets the slow-client timeout to drain, then it is cut off.
+                stallTimer = context.owner().setTimer(slowClientTimeout.toMillis(), t -> clientTooSlow());
+                response.drainHandler(v -> {
+                    if (stallTimer >= 0) {
+                        context.owner().cancelTimer(stallTimer);
+                        stallTimer = -1;
+                    }
+                });
+            }
         }
     }
 

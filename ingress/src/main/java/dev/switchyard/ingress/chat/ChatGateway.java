@@ -29,10 +29,11 @@ public final class ChatGateway {
     private final IngressMetrics metrics;
     private final InFlightLimiter limiter;
     private final Duration requestTimeout;
+    private final Duration slowClientTimeout;
     private volatile boolean accepting = true;
 
     public ChatGateway(Vertx vertx, EventPublisher publisher, PendingRequests pending, ReplyConsumer replies,
-                       IngressMetrics metrics, InFlightLimiter limiter, Duration requestTimeout) {
+                       IngressMetrics metrics, InFlightLimiter limiter, Duration requestTimeout, Duration slowClientTimeout) {
         this.vertx = vertx;
         this.publisher = publisher;
         this.pending = pending;
@@ -40,6 +41,7 @@ public final class ChatGateway {
         this.metrics = metrics;
         this.limiter = limiter;
         this.requestTimeout = requestTimeout;
+        this.slowClientTimeout = slowClientTimeout;
     }
 
     /** From now on new requests are refused (503): the service is draining. */
@@ -88,7 +90,7 @@ public final class ChatGateway {
     /** Publishes the request and answers the client from its replies; must run on the request's event loop. */
     public void submit(ChatRequest request, ChatResponder responder, HttpServerResponse response, InFlightLimiter.Slot slot, String endpoint) {
         new ChatExchange(request, responder, response, vertx.getOrCreateContext(), publisher, pending,
-                p -> replies.partitions().contains(p), metrics, endpoint, slot::release)
+                p -> replies.partitions().contains(p), metrics, endpoint, slowClientTimeout, slot::release)
                 .start();
     }
 

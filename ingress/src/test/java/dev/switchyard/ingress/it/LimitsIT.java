@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -23,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import static dev.switchyard.ingress.Chunks.chunk;
 import static dev.switchyard.ingress.Chunks.first;
 import static dev.switchyard.ingress.Chunks.last;
+import static dev.switchyard.ingress.Chunks.text;
 import static dev.switchyard.ingress.it.IngressKit.WAIT;
 import static dev.switchyard.ingress.it.IngressKit.chatBody;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,6 +37,7 @@ class LimitsIT {
     private static IngressKit kit;
     private static IngressService ingress;
     private static IngressService shortDeadline;
+    private static IngressService impatient;
     private static TopicTail<ChatRequest> requests;
     private static TopicTail<Control> control;
 
@@ -42,6 +46,7 @@ class LimitsIT {
         kit = new IngressKit();
         ingress = kit.start(c -> c.withMaxInFlight(1));
         shortDeadline = kit.start(c -> c.withRequestTimeout(Duration.ofSeconds(2)));
+        impatient = kit.start(c -> c.withSlowClientTimeout(Duration.ofSeconds(1)));
         requests = kit.requests();
         control = kit.control();
     }
@@ -52,6 +57,7 @@ class LimitsIT {
         control.close();
         ingress.close();
         shortDeadline.close();
+        impatient.close();
         kit.close();
     }
 
@@ -75,6 +81,43 @@ class LimitsIT {
         ChatRequest nextRequest = requests.await(r -> r.value().getMessagesJson().contains(next), WAIT).value();
         kit.reply(nextRequest, first(nextRequest.getRequestId(), "w-1", "ok", List.of()), last(nextRequest.getRequestId(), "w-1", 1, "stop", null, List.of()));
         assertThat(again.join().statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aStreamingClientThatStopsReadingIsCancelledAndCutOffWhileOthersAreServed() throws Exception {
+        String marker = "m-" + UUID.randomUUID();
+        String body = chatBody("gpt-5.2", marker, true, "");
+        try (Socket stalled = new Socket("127.0.0.1", impatient.port())) {
+            // A client that sends its request and then never reads a byte of the answer.
+            stalled.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\n"
+                    + "content-type: application/json\r\ncontent-length: " + body.getBytes(StandardCharsets.UTF_8).length
+                    + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+            stalled.getOutputStream().flush();
+            ChatRequest request = requests.await(r -> r.value().getMessagesJson().contains(marker), WAIT).value();
+
+            // 24 MiB of answer: more than the kernel's socket buffers and the 4 MiB ingress holds for a client.
+            String piece = "x".repeat(64 * 1024);
+            kit.reply(request, first(request.getRequestId(), "w-1", "Start", List.of()));
+            for (int seq = 1; seq <= 384; seq++) {
+                kit.reply(request, text(request.getRequestId(), "w-1", seq, piece));
+            }
+
+            Control cancel = control.await(r -> r.key().equals(request.getRequestId()), WAIT).value();
+            assertThat(cancel.getReason()).isEqualTo("client_too_slow");
+            // Its connection is closed: once the client reads what the kernel held, the stream ends without [DONE].
+            stalled.setSoTimeout((int) WAIT.toMillis());
+            byte[] all = stalled.getInputStream().readAllBytes();
+            assertThat(new String(all, StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200").doesNotContain("[DONE]");
+        }
+
+        // The instance goes on serving everyone else.
+        String next = "m-" + UUID.randomUUID();
+        CompletableFuture<HttpResponse<String>> answer = kit.sendAsync(kit.post(impatient, "/v1/chat/completions",
+                chatBody("gpt-5.2", next, true, "")).build());
+        ChatRequest nextRequest = requests.await(r -> r.value().getMessagesJson().contains(next), WAIT).value();
+        kit.reply(nextRequest, first(nextRequest.getRequestId(), "w-1", "fine", List.of()),
+                last(nextRequest.getRequestId(), "w-1", 1, "stop", null, List.of()));
+        assertThat(answer.join().body()).contains("fine").contains("[DONE]");
     }
 
     @Test
