@@ -185,8 +185,8 @@ public final class ChatExchange implements PendingRequests.ReplyHandler, ReplyAs
         if (!response.writeQueueFull()) {
             return; // it caught up after all
         }
-        LOG.warn("request {}: the client read nothing of the last {} for {}; cancelling and closing its connection",
-                request.getRequestId(), SLOW_CLIENT_BYTES + " bytes", slowClientTimeout);
+        LOG.warn("request {}: the client left more than {} bytes unread for {}; cancelling and closing its connection",
+                request.getRequestId(), SLOW_CLIENT_BYTES, slowClientTimeout);
         cleanUp("client_too_slow");
         publisher.publishCancel(request.getRequestId(), "client_too_slow");
         response.reset(); // the stream cannot end normally: what it holds unread is dropped with the connection
