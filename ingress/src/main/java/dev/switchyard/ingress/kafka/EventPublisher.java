@@ -20,14 +20,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * Everything ingress writes to Kafka, through one idempotent acks=all producer (its own, or the process's shared
- * one). Sends complete a future on the producer's I/O thread: callers hop back to their Vert.x context before touching
- * a response.
+ * What ingress writes to Kafka on a request's path (requests, cancellations, feedback; router changes are
+ * {@code routers.RouterWriter}'s transactions), through one idempotent acks=all producer (its own, or the process's
+ * shared one). Sends complete a future on the producer's I/O thread: callers hop back to their Vert.x context before
+ * touching a response.
  */
 public final class EventPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
-    private static final List<String> WRITTEN = List.of(Topics.REQUESTS, Topics.CONTROL, Topics.ROUTER_CONFIGS, Topics.ROUTER_VERSIONS,
-            Topics.FEEDBACK);
+    private static final List<String> WRITTEN = List.of(Topics.REQUESTS, Topics.CONTROL, Topics.FEEDBACK);
 
     private final Producer<String, byte[]> producer;
     private final EventSerdes serdes;
@@ -45,8 +45,6 @@ public final class EventPublisher implements AutoCloseable {
     public void warmUp(Duration timeout) {
         serdes.requests.registerFor(Topics.REQUESTS);
         serdes.control.registerFor(Topics.CONTROL);
-        serdes.routerConfigs.registerFor(Topics.ROUTER_CONFIGS);
-        serdes.routerConfigs.registerFor(Topics.ROUTER_VERSIONS);
         serdes.feedback.registerFor(Topics.FEEDBACK);
         for (String topic : WRITTEN) {
             if (producer.partitionsFor(topic).isEmpty()) {

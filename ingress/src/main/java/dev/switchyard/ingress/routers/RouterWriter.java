@@ -5,6 +5,7 @@ import dev.switchyard.events.RouterConfig;
 import dev.switchyard.ingress.http.ApiException;
 import dev.switchyard.schemas.Topics;
 import dev.switchyard.schemas.kafka.KafkaSettings;
+import dev.switchyard.schemas.kafka.WholeTopic;
 import dev.switchyard.schemas.serde.EventSerdes;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -115,7 +116,7 @@ final class RouterWriter {
                     .get(Topics.ROUTER_CONFIGS).partitions()
                     .forEach(p -> partitions.put(new TopicPartition(Topics.ROUTER_CONFIGS, p.partition()), OffsetSpec.latest()));
             Map<TopicPartition, Long> written = offsets(admin, partitions, IsolationLevel.READ_UNCOMMITTED);
-            while (!reached(offsets(admin, partitions, IsolationLevel.READ_COMMITTED), written)) {
+            while (!WholeTopic.reached(offsets(admin, partitions, IsolationLevel.READ_COMMITTED), written)) {
                 if (System.nanoTime() > deadline) {
                     throw unavailable("a transaction on router.configs stayed open");
                 }
@@ -136,10 +137,6 @@ final class RouterWriter {
         admin.listOffsets(partitions, new ListOffsetsOptions(isolation)).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
                 .forEach((tp, info) -> out.put(tp, info.offset()));
         return out;
-    }
-
-    private static boolean reached(Map<TopicPartition, Long> offsets, Map<TopicPartition, Long> target) {
-        return target.entrySet().stream().allMatch(e -> offsets.getOrDefault(e.getKey(), -1L) >= e.getValue());
     }
 
     private static ApiException unavailable(String why) {

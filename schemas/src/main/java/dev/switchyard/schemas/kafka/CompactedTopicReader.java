@@ -79,7 +79,7 @@ public final class CompactedTopicReader<V extends SpecificRecord> implements Aut
     public boolean awaitRead(Map<TopicPartition, Long> offsets, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (positions) {
-            while (!offsets.entrySet().stream().allMatch(e -> positions.getOrDefault(e.getKey(), -1L) >= e.getValue())) {
+            while (!WholeTopic.reached(positions, offsets)) {
                 long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                 if (left <= 0 || !running) {
                     return false;
@@ -108,7 +108,7 @@ public final class CompactedTopicReader<V extends SpecificRecord> implements Aut
                     }
                     positions.notifyAll();
                 }
-                if (caughtUp.getCount() > 0 && WholeTopic.reached(consumer, endAtStart)) {
+                if (caughtUp.getCount() > 0 && reached(endAtStart)) {
                     caughtUp.countDown();
                     onCaughtUp.run();
                 }
@@ -120,6 +120,12 @@ public final class CompactedTopicReader<V extends SpecificRecord> implements Aut
         } finally {
             running = false;
             consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private boolean reached(Map<TopicPartition, Long> end) {
+        synchronized (positions) {
+            return WholeTopic.reached(positions, end);
         }
     }
 

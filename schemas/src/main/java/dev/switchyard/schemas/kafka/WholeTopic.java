@@ -45,6 +45,16 @@ public final class WholeTopic {
         return true;
     }
 
+    /** Whether {@code positions} are at or past {@code end} on every partition of it (a missing one is not). */
+    public static boolean reached(Map<TopicPartition, Long> positions, Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> partition : end.entrySet()) {
+            if (positions.getOrDefault(partition.getKey(), -1L) < partition.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static List<TopicPartition> assign(Consumer<?, ?> consumer, String topic, Duration timeout) {
         List<TopicPartition> partitions = new ArrayList<>();
         for (PartitionInfo info : consumer.partitionsFor(topic, timeout)) {
