@@ -31,6 +31,7 @@ public record BenchOptions(
         int partitions,
         int connections,
         List<String> stackJvm,
+        List<String> brokerJvm,
         List<String> upArgs,
         double faultHang,
         String faultPolicy,
@@ -59,6 +60,7 @@ public record BenchOptions(
               --jfr                     record the Switchyard JVM and the broker with JFR (files in the run folder)
               --out FILE                the JSON result (default benchmark/target/bench-results/bench-<time>.json)
               --partitions 6 --connections 4000 --stack-jvm '-Xmx2g ...'
+              --broker-jvm '-Xmx512m'   JVM options of the benchmark's Kafka broker (default -Xmx512m)
               --up-args '--reply-hold-ms 2'   extra options of the Switchyard under test's `up` (see ./switchyard up --help)
               --fault-hang 0.1          also drive Switchyard with a primary model that hangs before its first token on
                                         this share of its calls and a healthy fallback: the client TTFT (p50/p99) under
@@ -93,6 +95,7 @@ public record BenchOptions(
         int partitions = 6;
         int connections = 4000;
         List<String> stackJvm = new ArrayList<>();
+        List<String> brokerJvm = List.of("-Xmx512m");
         List<String> upArgs = new ArrayList<>();
         double faultHang = 0;
         String faultPolicy = "ttft:500ms";
@@ -161,6 +164,7 @@ public record BenchOptions(
                         case "--what-if-rates" -> whatIfRates = java.util.Arrays.stream(value.split(","))
                                 .map(String::trim).map(Double::parseDouble).toList();
                         case "--stack-jvm" -> stackJvm = List.of(value.trim().split("\\s+"));
+                        case "--broker-jvm" -> brokerJvm = List.of(value.trim().split("\\s+"));
                         case "--up-args" -> upArgs = List.of(value.trim().split("\\s+"));
                         case "--fault-hang" -> faultHang = Double.parseDouble(value);
                         case "--fault-policy" -> faultPolicy = value;
@@ -181,6 +185,7 @@ public record BenchOptions(
         return new BenchOptions(shapes, rates, duration, warmup, drain, stream, targets, peer, gateway, gatewayName,
                 gatewayHeaders, async, skipHttp, asyncDuration, asyncWindow, asyncS, jfr, out, home, partitions,
                 connections, stackJvm.stream().filter(s -> !s.isEmpty()).toList(),
+                brokerJvm.stream().filter(s -> !s.isEmpty()).toList(),
                 upArgs.stream().filter(s -> !s.isEmpty()).toList(), faultHang, faultPolicy,
                 kafkaWhatIf, whatIfRates);
     }

@@ -47,7 +47,7 @@ public final class BenchRun {
         BenchReport report = new BenchReport(machine(), command);
         o.shapes().forEach(s -> report.shapes.add(s.toString()));
         List<String> stackJvm = new ArrayList<>(o.stackJvm());
-        List<String> brokerJvm = new ArrayList<>(List.of("-Xmx512m"));
+        List<String> brokerJvm = new ArrayList<>(o.brokerJvm());
         if (o.jfr()) {
             stackJvm.add("-XX:StartFlightRecording=filename=" + work.resolve("switchyard.jfr") + ",settings=profile,dumponexit=true");
             brokerJvm.add("-XX:StartFlightRecording=filename=" + work.resolve("kafka.jfr") + ",settings=profile,dumponexit=true");

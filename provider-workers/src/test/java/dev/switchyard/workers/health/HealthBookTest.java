@@ -23,10 +23,12 @@ class HealthBookTest {
     private final MutableClock clock = new MutableClock();
     /** What every book published, in order: the provider.health topic. */
     private final List<ProviderHealth> topic = new ArrayList<>();
+    /** Worker w1's meters; every other worker has its own registry, as each worker process does. */
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     private HealthBook book(String worker) {
-        return new HealthBook(worker, SETTINGS, clock, topic::add, new WorkerMetrics(meters));
+        SimpleMeterRegistry registry = worker.equals("w1") ? meters : new SimpleMeterRegistry();
+        return new HealthBook(worker, SETTINGS, clock, topic::add, new WorkerMetrics(registry));
     }
 
     @Test
