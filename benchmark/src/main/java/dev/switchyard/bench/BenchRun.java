@@ -69,8 +69,8 @@ public final class BenchRun {
                 groups.put("portkey", List.of(portkey.pid()));
             }
             CpuMeter cpu = new CpuMeter(groups, List.of(stack.switchyardPid(), stack.brokerPid()));
-            report.idleCpuCores = idle(cpu);
-            LOG.info("idle CPU (cores): {}", report.idleCpuCores);
+            report.idleCpuCores = idle(cpu, Duration.ofSeconds(2)); // let the first metadata fetches finish
+            LOG.info("idle CPU (cores) just after start: {}", report.idleCpuCores);
             if (!o.skipHttp()) {
                 try (OpenLoopRunner runner = new OpenLoopRunner(2, o.connections(), Duration.ofSeconds(30));
                      TopicRecords topicRecords = new TopicRecords(stack.bootstrapServers())) {
@@ -121,6 +121,8 @@ public final class BenchRun {
                 report.kafkaWhatIf.addAll(ReplyHopExperiment.run(stack.bootstrapServers(), stack.brokerPid(),
                         o.whatIfRates(), Duration.ofSeconds(10)));
             }
+            report.idleCpuCoresAfter = idle(cpu, Duration.ofSeconds(5)); // the last commits and inserts of the load
+            LOG.info("idle CPU (cores) after the steps: {}", report.idleCpuCoresAfter);
         }
         dropData(work);
         String md = report.markdown();
@@ -152,9 +154,9 @@ public final class BenchRun {
         }
     }
 
-    /** CPU cores per group over 5 s without load: the floor every per-request figure includes. */
-    private static Map<String, Double> idle(CpuMeter cpu) throws InterruptedException {
-        Thread.sleep(2000); // let start-up work (JIT, first metadata fetches) finish
+    /** CPU cores per group over 5 s without load, after {@code settle}: the floor every per-request figure includes. */
+    private static Map<String, Double> idle(CpuMeter cpu, Duration settle) throws InterruptedException {
+        Thread.sleep(settle.toMillis()); // a fixed pause, not a wait on a condition: nothing signals "idle"
         cpu.start();
         Thread.sleep(5000);
         Map<String, Double> used = cpu.stop();

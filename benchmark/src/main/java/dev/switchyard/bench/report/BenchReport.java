@@ -22,8 +22,13 @@ public final class BenchReport {
     public final List<StepResult> steps = new ArrayList<>();
     public final List<AsyncThroughput.Result> async = new ArrayList<>();
     public final List<ReplyHopExperiment.Result> kafkaWhatIf = new ArrayList<>();
-    /** CPU cores each process group uses with no load at all (consumers polling, timers), measured before the steps. */
+    /**
+     * CPU cores each process group uses with no load (consumers polling, timers), measured 2 s after the stack started:
+     * start-up work (JIT, first rebalances, migrations) still shows here.
+     */
     public Map<String, Double> idleCpuCores = Map.of();
+    /** The same once every step has run (its {@code jit} entry says how much is still compilation after short runs). */
+    public Map<String, Double> idleCpuCoresAfter = Map.of();
 
     public BenchReport(Map<String, Object> machine, String command) {
         this.machine = machine;
@@ -39,7 +44,10 @@ public final class BenchReport {
         StringBuilder md = new StringBuilder();
         md.append("Machine: ").append(machine).append("\n\nCommand: `").append(command).append("`\n\n");
         shapes.forEach(s -> md.append("- shape ").append(s).append('\n'));
-        md.append("- idle CPU (cores, no load): ").append(idleCpuCores).append('\n');
+        md.append("- idle CPU (cores, no load) just after start: ").append(idleCpuCores).append('\n');
+        if (!idleCpuCoresAfter.isEmpty()) {
+            md.append("- idle CPU (cores, no load) after the steps: ").append(idleCpuCoresAfter).append('\n');
+        }
         if (!steps.isEmpty()) {
             md.append("\nLatency in ms from each request's scheduled send (open loop, coordinated omission corrected). "
                     + "TTFT = first content chunk (non-streaming: the whole answer). chunk late = a content chunk's "
