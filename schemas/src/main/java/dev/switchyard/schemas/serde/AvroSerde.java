@@ -4,11 +4,8 @@ import dev.switchyard.schemas.Topics;
 import dev.switchyard.schemas.registry.SchemaRegistryClient;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumReader;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -18,7 +15,6 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -61,17 +57,18 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
             return null; // tombstone
         }
         int id = registerFor(topic);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        EncodeScratch out = EncodeScratch.get();
+        BinaryEncoder encoder = out.startEncoding();
         out.write(MAGIC_BYTE);
         out.write(id >>> 24);
         out.write(id >>> 16);
         out.write(id >>> 8);
         out.write(id);
         try {
-            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
             writer.write(record, encoder);
             encoder.flush();
         } catch (IOException | RuntimeException e) {
+            out.dropEncoder();
             throw new SerializationException("cannot serialise " + type.getSimpleName() + " for " + topic + ": " + e.getMessage(), e);
         }
         return out.toByteArray();
@@ -88,8 +85,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         int id = ByteBuffer.wrap(data, 1, 4).getInt();
         DatumReader<T> reader = readersByWriterId.computeIfAbsent(id, this::readerFor);
         try {
-            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, 5, data.length - 5, null);
-            return reader.read(null, decoder);
+            return reader.read(null, EncodeScratch.get().decoder(data, 5, data.length - 5));
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot read " + type.getSimpleName() + " from " + topic
                     + " with writer schema id " + id + ": " + e.getMessage(), e);

@@ -60,6 +60,27 @@ class AvroSerdeIT {
     }
 
     @Test
+    void aThreadReusesItsEncodingSpaceWithoutCarryingAnythingOver() throws Exception {
+        String topic = "reuse-test-" + UUID.randomUUID();
+        AvroSerde<ChatRequest> serde = new AvroSerde<>(ChatRequest.class, registry);
+        ChatRequest small = request();
+        byte[] onAFreshThread = java.util.concurrent.CompletableFuture.supplyAsync(() -> serde.serialize(topic, small)).get();
+
+        // An encoding that fails half-way (a required field missing) leaves bytes in the thread's encoder ...
+        ChatRequest broken = new ChatRequest();
+        broken.setRequestId("req-broken");
+        assertThatThrownBy(() -> serde.serialize(topic, broken)).isInstanceOf(SerializationException.class);
+        // ... and a record larger than what a thread keeps grows its buffer: neither shows in the next records.
+        ChatRequest large = ChatRequest.newBuilder(request())
+                .setMessagesJson("[{\"role\":\"user\",\"content\":\"" + "x".repeat(200_000) + "\"}]").build();
+        assertThat(serde.deserialize(topic, serde.serialize(topic, large))).isEqualTo(large);
+        byte[] again = serde.serialize(topic, small);
+
+        assertThat(again).isEqualTo(onAFreshThread);
+        assertThat(serde.deserialize(topic, again)).isEqualTo(small);
+    }
+
+    @Test
     void readsRecordsWrittenWithAnOlderCompatibleSchema() throws Exception {
         String topic = "evolution-test-" + UUID.randomUUID();
         // ReplyChunk as an older writer knew it: no reasoning, no tool calls, no attempts.

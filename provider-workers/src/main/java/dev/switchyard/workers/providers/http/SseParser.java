@@ -9,12 +9,21 @@ import java.util.function.Consumer;
  * network chunks: lines are cut at byte level and decoded as UTF-8 only when complete, so a multi-byte character split
  * between two chunks is never mangled. Comment lines ({@code :ping}) are skipped; an event is dispatched at the blank
  * line that ends it, or at {@link #end} when the body stops without one. Not thread-safe (one per response).
+ *
+ * <p>Every provider token passes through here, so a line's field name is matched on its bytes and only its value is
+ * decoded: a one-line {@code data:} value becomes the event's data with one copy (it was five, line, field, value,
+ * builder, event, which made this the worker's largest allocator).
  */
 public final class SseParser {
+    private static final byte[] DATA = {'d', 'a', 't', 'a'};
+    private static final byte[] EVENT = {'e', 'v', 'e', 'n', 't'};
+
     /** The start of a line that the previous network chunk cut: most lines never need it. */
     private final ByteArrayOutputStream carry = new ByteArrayOutputStream(256);
     private String event;
-    private StringBuilder data;
+    /** The event's first data line; later ones (rare in provider streams) are joined in {@link #moreData}. */
+    private String data;
+    private StringBuilder moreData;
 
     public void feed(byte[] bytes, Consumer<SseEvent> out) {
         int start = 0;
@@ -23,10 +32,10 @@ public final class SseParser {
                 continue;
             }
             if (carry.size() == 0) {
-                onLine(new String(bytes, start, i - start, StandardCharsets.UTF_8), out);
+                onLine(bytes, start, i, out);
             } else {
                 carry.write(bytes, start, i - start);
-                onLine(takeCarry(), out);
+                onCarriedLine(out);
             }
             start = i + 1;
         }
@@ -38,54 +47,71 @@ public final class SseParser {
     /** The body ended: dispatch what is pending (a last line or event without its terminating newline). */
     public void end(Consumer<SseEvent> out) {
         if (carry.size() > 0) {
-            onLine(takeCarry(), out);
+            onCarriedLine(out);
         }
         dispatch(out);
     }
 
-    private String takeCarry() {
-        String text = carry.toString(StandardCharsets.UTF_8);
+    private void onCarriedLine(Consumer<SseEvent> out) {
+        byte[] line = carry.toByteArray();
         carry.reset();
-        return text;
+        onLine(line, 0, line.length, out);
     }
 
-    private void onLine(String text, Consumer<SseEvent> out) {
-        if (text.endsWith("\r")) {
-            text = text.substring(0, text.length() - 1);
+    /** The line in {@code b[from, to)}, without its {@code \n}. */
+    private void onLine(byte[] b, int from, int to, Consumer<SseEvent> out) {
+        if (to > from && b[to - 1] == '\r') {
+            to--;
         }
-        if (text.isEmpty()) {
+        if (to == from) {
             dispatch(out);
             return;
         }
-        if (text.charAt(0) == ':') {
+        if (b[from] == ':') {
             return; // comment / keep-alive
         }
-        int colon = text.indexOf(':');
-        String field = colon < 0 ? text : text.substring(0, colon);
-        String value = colon < 0 ? "" : text.substring(colon + 1);
-        if (value.startsWith(" ")) {
-            value = value.substring(1);
+        int colon = from;
+        while (colon < to && b[colon] != ':') {
+            colon++;
         }
-        switch (field) {
-            case "event" -> event = value;
-            case "data" -> {
-                if (data == null) {
-                    data = new StringBuilder(value);
-                } else {
-                    data.append('\n').append(value);
+        int valueFrom = Math.min(colon + 1, to);
+        if (valueFrom < to && b[valueFrom] == ' ') {
+            valueFrom++;
+        }
+        if (named(b, from, colon, DATA)) {
+            String value = new String(b, valueFrom, to - valueFrom, StandardCharsets.UTF_8);
+            if (data == null) {
+                data = value;
+            } else {
+                if (moreData == null) {
+                    moreData = new StringBuilder(data);
                 }
+                moreData.append('\n').append(value);
             }
-            default -> {
-                // id, retry and unknown fields are irrelevant for provider streams
+        } else if (named(b, from, colon, EVENT)) {
+            event = new String(b, valueFrom, to - valueFrom, StandardCharsets.UTF_8);
+        }
+        // id, retry and unknown fields are irrelevant for provider streams
+    }
+
+    private static boolean named(byte[] b, int from, int to, byte[] name) {
+        if (to - from != name.length) {
+            return false;
+        }
+        for (int i = 0; i < name.length; i++) {
+            if (b[from + i] != name[i]) {
+                return false;
             }
         }
+        return true;
     }
 
     private void dispatch(Consumer<SseEvent> out) {
         if (data != null) {
-            out.accept(new SseEvent(event, data.toString()));
+            out.accept(new SseEvent(event, moreData != null ? moreData.toString() : data));
         }
         event = null;
         data = null;
+        moreData = null;
     }
 }

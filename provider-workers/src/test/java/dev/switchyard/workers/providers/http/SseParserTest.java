@@ -26,6 +26,16 @@ class SseParserTest {
     }
 
     @Test
+    void matchesFieldNamesExactlyAndTakesEmptyValues() {
+        List<SseEvent> events = parse("database: x\ndata\n\nevents: y\nevent: ping\nid: 7\nretry: 10\n\n"
+                + "event: done\ndata:\n\ndata:  two spaces\n\n", 3);
+
+        // "database" and "events" are no fields; an event without data is not dispatched; one space after the colon goes
+        assertThat(events).containsExactly(new SseEvent(null, ""), new SseEvent("done", ""),
+                new SseEvent(null, " two spaces"));
+    }
+
+    @Test
     void dispatchesALastEventWithoutTrailingBlankLineAtTheEnd() {
         assertThat(parse("data: [DONE]", 4)).containsExactly(new SseEvent(null, "[DONE]"));
     }
