@@ -38,6 +38,8 @@ import java.util.concurrent.TimeoutException;
  * flight (its commit fails, its records are never read: the stores read committed records only); the change is then
  * computed from the store once the store has read everything {@code router.configs} held at that moment, so it builds
  * on every change committed before. A fenced change answers 409 and writes nothing; the client reads and retries.
+ * A commit that fails without saying whether it took effect is settled by reading the router back: 200 if it did, 409
+ * if another change got there, 503 if neither (nothing was written).
  * A change costs a producer start and a transaction (0.15-0.18 s here): fine for an admin API.
  */
 final class RouterWriter {
@@ -55,39 +57,49 @@ final class RouterWriter {
         Write apply(Optional<RouterConfig> current) throws InterruptedException;
     }
 
+    /** Sends a change's records and commits them (a seam: tests fail it before or after the commit took effect). */
+    @FunctionalInterface
+    interface Commit {
+        void run(KafkaProducer<String, byte[]> producer, String routerId, Write write);
+    }
+
     private final KafkaSettings kafka;
     private final EventSerdes serdes;
     private final RouterConfigStore store;
     private final String clientId;
+    private final Commit commit;
 
     RouterWriter(KafkaSettings kafka, EventSerdes serdes, RouterConfigStore store, String clientId) {
         this.kafka = kafka;
         this.serdes = serdes;
         this.store = store;
         this.clientId = clientId;
+        this.commit = this::commit;
+    }
+
+    RouterWriter(KafkaSettings kafka, EventSerdes serdes, RouterConfigStore store, String clientId, Commit commit) {
+        this.kafka = kafka;
+        this.serdes = serdes;
+        this.store = store;
+        this.clientId = clientId;
+        this.commit = commit;
     }
 
     /** Runs {@code change} under the router's lease, commits what it returns, and shows it to the local store. */
     Write write(String routerId, Change change) throws InterruptedException {
-        Map<String, Object> props = kafka.producer(clientId + "-" + routerId);
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, TRANSACTIONAL_ID_PREFIX + routerId);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
+        try (KafkaProducer<String, byte[]> producer = transactionalProducer(routerId)) {
             producer.initTransactions(); // fences this router's change of any other instance
             awaitStoreUpToDate();
-            Write write = change.apply(store.get(routerId));
+            Optional<RouterConfig> before = store.get(routerId);
+            Write write = change.apply(before);
             try {
-                producer.beginTransaction();
-                producer.send(new ProducerRecord<>(Topics.ROUTER_CONFIGS, routerId,
-                        serdes.routerConfigs.serialize(Topics.ROUTER_CONFIGS, write.current())));
-                RouterConfig version = write.version();
-                producer.send(new ProducerRecord<>(Topics.ROUTER_VERSIONS, version.getId() + "@" + version.getVersion(),
-                        serdes.routerConfigs.serialize(Topics.ROUTER_VERSIONS, version)));
-                producer.commitTransaction();
+                commit.run(producer, routerId, write);
             } catch (ProducerFencedException | InvalidProducerEpochException e) {
-                LOG.info("router {} change lost to a concurrent one: {}", routerId, e.toString());
-                throw new ApiException(409, "invalid_request_error", null, "concurrent_change",
-                        "router '" + routerId + "' was changed by another request at the same time; read it and retry");
+                throw concurrentChange(routerId, e);
+            } catch (KafkaException e) {
+                // Under transactions V2 a commit that races another instance's fencing can also fail with "an
+                // unexpected error" from the coordinator, and then it may or may not have committed: find out.
+                settle(routerId, write, before, e);
             }
             if (write.current() == null) {
                 store.offerDeletion(routerId);
@@ -100,6 +112,56 @@ final class RouterWriter {
             throw new ApiException(503, "api_error", null, "unavailable",
                     "The router change could not be written to Kafka; it may or may not have applied. Read the router and retry.");
         }
+    }
+
+    private KafkaProducer<String, byte[]> transactionalProducer(String routerId) {
+        Map<String, Object> props = kafka.producer(clientId + "-" + routerId);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, TRANSACTIONAL_ID_PREFIX + routerId);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        return new KafkaProducer<>(props);
+    }
+
+    void commit(KafkaProducer<String, byte[]> producer, String routerId, Write write) {
+        producer.beginTransaction();
+        producer.send(new ProducerRecord<>(Topics.ROUTER_CONFIGS, routerId,
+                serdes.routerConfigs.serialize(Topics.ROUTER_CONFIGS, write.current())));
+        RouterConfig version = write.version();
+        producer.send(new ProducerRecord<>(Topics.ROUTER_VERSIONS, version.getId() + "@" + version.getVersion(),
+                serdes.routerConfigs.serialize(Topics.ROUTER_VERSIONS, version)));
+        producer.commitTransaction();
+    }
+
+    /**
+     * Returns if a commit that failed without a verdict did commit after all; else throws what the client should get.
+     * Opening the router's transactional id again ends whatever the failed commit left open (committed or aborted, no
+     * longer pending), and the store, read to the end, then holds the router as it is.
+     */
+    private void settle(String routerId, Write write, Optional<RouterConfig> before, KafkaException failure)
+            throws InterruptedException {
+        try (KafkaProducer<String, byte[]> settler = transactionalProducer(routerId)) {
+            settler.initTransactions();
+        } catch (KafkaException e) {
+            LOG.warn("router {} change not settled after {}: {}", routerId, failure.toString(), e.toString());
+            throw new ApiException(503, "api_error", null, "unavailable",
+                    "The router change could not be written to Kafka; it may or may not have applied. Read the router and retry.");
+        }
+        awaitStoreUpToDate();
+        Optional<RouterConfig> now = store.get(routerId);
+        if (write.current() == null ? now.isEmpty() : now.filter(write.current()::equals).isPresent()) {
+            LOG.info("router {} change committed despite {}", routerId, failure.toString());
+            return;
+        }
+        if (!now.equals(before)) {
+            throw concurrentChange(routerId, failure);
+        }
+        LOG.warn("router {} change not written: {}", routerId, failure.toString());
+        throw unavailable("Kafka refused the transaction (" + failure.getMessage() + ")");
+    }
+
+    private static ApiException concurrentChange(String routerId, KafkaException cause) {
+        LOG.info("router {} change lost to a concurrent one: {}", routerId, cause.toString());
+        return new ApiException(409, "invalid_request_error", null, "concurrent_change",
+                "router '" + routerId + "' was changed by another request at the same time; read it and retry");
     }
 
     /**
