@@ -57,7 +57,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
             return null; // tombstone
         }
         int id = registerFor(topic);
-        EncodeScratch out = EncodeScratch.get();
+        AvroScratch out = AvroScratch.get();
         BinaryEncoder encoder = out.startEncoding();
         out.write(MAGIC_BYTE);
         out.write(id >>> 24);
@@ -85,7 +85,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         int id = ByteBuffer.wrap(data, 1, 4).getInt();
         DatumReader<T> reader = readersByWriterId.computeIfAbsent(id, this::readerFor);
         try {
-            return reader.read(null, EncodeScratch.get().decoder(data, 5, data.length - 5));
+            return reader.read(null, AvroScratch.get().decoder(data, 5, data.length - 5));
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot read " + type.getSimpleName() + " from " + topic
                     + " with writer schema id " + id + ": " + e.getMessage(), e);

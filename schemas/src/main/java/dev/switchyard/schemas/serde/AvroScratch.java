@@ -14,18 +14,18 @@ import java.util.Arrays;
  * decoder per record were among the router's larger allocators. A record now costs one copy into its own array.
  * Not shared between threads ({@link #get}).
  */
-final class EncodeScratch extends OutputStream {
+final class AvroScratch extends OutputStream {
     /** A buffer that grew past this for a rare large record is dropped after it, not kept by the thread. */
     private static final int KEEP_BYTES = 64 * 1024;
     private static final int INITIAL_BYTES = 1024;
-    private static final ThreadLocal<EncodeScratch> PER_THREAD = ThreadLocal.withInitial(EncodeScratch::new);
+    private static final ThreadLocal<AvroScratch> PER_THREAD = ThreadLocal.withInitial(AvroScratch::new);
 
     private byte[] buf = new byte[INITIAL_BYTES];
     private int count;
     private BinaryEncoder encoder;
     private BinaryDecoder decoder;
 
-    static EncodeScratch get() {
+    static AvroScratch get() {
         return PER_THREAD.get();
     }
 
