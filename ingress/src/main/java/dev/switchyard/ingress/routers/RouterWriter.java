@@ -70,24 +70,22 @@ final class RouterWriter {
     private final Commit commit;
 
     RouterWriter(KafkaSettings kafka, EventSerdes serdes, RouterConfigStore store, String clientId) {
-        this.kafka = kafka;
-        this.serdes = serdes;
-        this.store = store;
-        this.clientId = clientId;
-        this.commit = this::commit;
+        this(kafka, serdes, store, clientId, null);
     }
 
+    /** @param commit how a change is committed; null: {@link #commit}, the real one */
     RouterWriter(KafkaSettings kafka, EventSerdes serdes, RouterConfigStore store, String clientId, Commit commit) {
         this.kafka = kafka;
         this.serdes = serdes;
         this.store = store;
         this.clientId = clientId;
-        this.commit = commit;
+        this.commit = commit != null ? commit : this::commit;
     }
 
     /** Runs {@code change} under the router's lease, commits what it returns, and shows it to the local store. */
     Write write(String routerId, Change change) throws InterruptedException {
-        try (KafkaProducer<String, byte[]> producer = transactionalProducer(routerId)) {
+        KafkaProducer<String, byte[]> producer = transactionalProducer(routerId);
+        try {
             producer.initTransactions(); // fences this router's change of any other instance
             awaitStoreUpToDate();
             Optional<RouterConfig> before = store.get(routerId);
@@ -109,8 +107,11 @@ final class RouterWriter {
             return write;
         } catch (KafkaException e) {
             LOG.warn("router {} change not written: {}", routerId, e.toString());
-            throw new ApiException(503, "api_error", null, "unavailable",
-                    "The router change could not be written to Kafka; it may or may not have applied. Read the router and retry.");
+            throw outcomeUnknown();
+        } finally {
+            // Nothing of it is pending by now (committed, fenced or settled): a plain close would try to abort a
+            // transaction a settled change left begun, with a fenced epoch, for seconds.
+            producer.close(Duration.ZERO);
         }
     }
 
@@ -142,8 +143,7 @@ final class RouterWriter {
             settler.initTransactions();
         } catch (KafkaException e) {
             LOG.warn("router {} change not settled after {}: {}", routerId, failure.toString(), e.toString());
-            throw new ApiException(503, "api_error", null, "unavailable",
-                    "The router change could not be written to Kafka; it may or may not have applied. Read the router and retry.");
+            throw outcomeUnknown();
         }
         awaitStoreUpToDate();
         Optional<RouterConfig> now = store.get(routerId);
@@ -199,6 +199,11 @@ final class RouterWriter {
         admin.listOffsets(partitions, new ListOffsetsOptions(isolation)).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
                 .forEach((tp, info) -> out.put(tp, info.offset()));
         return out;
+    }
+
+    private static ApiException outcomeUnknown() {
+        return new ApiException(503, "api_error", null, "unavailable",
+                "The router change could not be written to Kafka; it may or may not have applied. Read the router and retry.");
     }
 
     private static ApiException unavailable(String why) {
