@@ -29,6 +29,9 @@ public final class StreamsProperties {
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, SkipUndecodableRecords.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true); // Kafka 5's default, no warning
+        // Streams' partition assignor rebuilds a StreamsConfig from the main consumer's settings and warns when the
+        // flag is missing there (once per start, looks like a misconfiguration): give it the flag too.
+        p.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // Nobody waits on this stage record by record (windows are a minute long): a fetch that returns as soon as one
         // record is there made the broker answer a fetch per Completion and per repartitioned record. Waiting for
