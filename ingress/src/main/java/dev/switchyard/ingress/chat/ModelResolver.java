@@ -46,6 +46,11 @@ public final class ModelResolver {
         return catalog.find(id).isPresent();
     }
 
+    /** The catalog id of a model name as {@link #resolve} reads it; empty for a router (or an alias of one) or an unknown name. */
+    public Optional<String> catalogId(String name) {
+        return namesRouter(name) ? Optional.empty() : catalog.resolve(name).filter(r -> !r.isRouter()).map(ResolvedName::model);
+    }
+
     /** The upstream API of a catalog model id (as reply chunks name it), or null when unknown. */
     public ApiKind apiOf(String modelId) {
         return modelId == null ? null : catalog.find(modelId).map(CatalogModel::api).orElse(null);

@@ -52,14 +52,33 @@ public final class RequestFields {
     }
 
     /**
-     * The request's own {@code fallback} models, validated like a router's; {@code toError} words a rejection in the
-     * client protocol's error shape.
+     * The request's own {@code fallback}, validated like a router's, with the models other gateways' clients list in
+     * {@code models} or {@code fallbacks} ({@link GatewayFallbackLists}); null when the request has none.
+     * {@code toError} words a rejection in the client protocol's error shape.
      */
     public static FallbackPolicy fallback(JsonNode body, ModelResolver models, Function<RouterValidationException, ApiException> toError) {
         try {
-            return FallbackPolicies.parse(body.get("fallback"), "fallback", models::isKnownModel);
+            FallbackPolicy policy = FallbackPolicies.parse(body.get("fallback"), "fallback", models::isKnownModel);
+            JsonNode model = modelField(body);
+            List<String> listed = GatewayFallbackLists.read(body, model != null && model.isTextual() ? model.asText() : null,
+                    models, policy != null && policy.getModels() != null);
+            if (listed == null) {
+                return policy;
+            }
+            FallbackPolicy withModels = policy == null ? new FallbackPolicy() : policy;
+            withModels.setModels(listed);
+            return withModels;
         } catch (RouterValidationException e) {
             throw toError.apply(e);
         }
+    }
+
+    /** The model a request names: its {@code model}, else (OpenRouter's way) the first of its {@code models}. */
+    public static JsonNode modelField(JsonNode body) {
+        JsonNode model = body.get("model");
+        if ((model == null || model.isNull()) && GatewayFallbackLists.firstListed(body) != null) {
+            return body.path("models").path(0);
+        }
+        return model;
     }
 }

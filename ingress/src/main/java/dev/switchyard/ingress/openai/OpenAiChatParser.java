@@ -19,14 +19,14 @@ import java.util.Set;
 /**
  * Reads an OpenAI chat-completions body into the internal {@link ChatRequest}: validates what Switchyard relies on
  * (each failure is a 400 naming the parameter, in OpenAI's words), lifts the typed parameters into their fields, takes
- * the routing fields (metadata, fallback, user) out of what is forwarded, and keeps every other field in
+ * the routing fields (metadata, fallback and other gateways' fallback lists, user) out of what is forwarded, and keeps every other field in
  * {@code extra_json} for OpenAI-compatible providers. Credentials are never read here.
  */
 public final class OpenAiChatParser {
     /** Fields with a typed home in ChatRequest, or routing fields that must never reach a provider. */
     private static final Set<String> NOT_EXTRA = Set.of("model", "messages", "stream", "stream_options", "max_tokens",
             "max_completion_tokens", "temperature", "top_p", "stop", "seed", "tools", "tool_choice", "response_format",
-            "metadata", "fallback", "user", "parallel_tool_calls", "n");
+            "metadata", "fallback", "models", "fallbacks", "user", "parallel_tool_calls", "n");
     private static final Set<String> RESPONSE_FORMATS = Set.of("text", "json_object", "json_schema");
 
     private final ModelResolver models;

@@ -2,6 +2,7 @@ package dev.switchyard.ingress.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchyard.core.router.RouterValidationException;
+import dev.switchyard.ingress.chat.RequestFields;
 import dev.switchyard.ingress.chat.SwitchyardHeaders;
 import dev.switchyard.ingress.http.ApiException;
 import dev.switchyard.ingress.http.Json;
@@ -25,9 +26,12 @@ public final class OpenAiFields {
         }
     }
 
-    /** {@code model}, required; {@code missing} is the message the endpoint gives when it is absent or blank. */
+    /**
+     * {@code model}, required (or, OpenRouter's way, the first of {@code models}); {@code missing} is the message the
+     * endpoint gives when it is absent or blank.
+     */
     public static String requiredModel(JsonNode body, String missing) {
-        JsonNode model = body.get("model");
+        JsonNode model = RequestFields.modelField(body);
         if (model == null || model.isNull() || (model.isTextual() && model.asText().isBlank())) {
             throw ApiException.invalid("model", "missing_required_parameter", missing);
         }

@@ -118,8 +118,18 @@ class AnthropicMessagesParserTest {
         assertThat(messages.at("/0/content/1/text").asText()).isEqualTo("b");
     }
 
+    @Test
+    void openRoutersFallbacksBecomeTheFallbackModelsAndNeverReachAProvider() {
+        ChatRequest request = parse("""
+                {"model": "claude-sonnet-4-5", "max_tokens": 64, "messages": [{"role": "user", "content": "hi"}],
+                 "fallbacks": [{"model": "anthropic/claude-haiku-4-5"}, {"model": "gpt-4o"}], "top_k": 5}""", false);
+        assertThat(request.getFallback().getModels()).containsExactly("anthropic/claude-haiku-4-5", "openai/gpt-4o");
+        assertThat(json(request.getExtraJson())).isEqualTo(json("{\"top_k\":5}"));
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
+            "{\"model\":\"claude-haiku-4-5\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"q\"}],\"fallbacks\":[{\"model\":\"claude-nope\"}]}|fallbacks[0]: unknown model 'claude-nope'",
             "{\"model\":\"claude-haiku-4-5\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}|max_tokens: Field required",
             "{\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}|model: Field required",
             "{\"model\":\"claude-haiku-4-5\",\"max_tokens\":0,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}|max_tokens: Input should be greater than or equal to 1",

@@ -92,6 +92,31 @@ class OpenAiChatParserTest {
     }
 
     @Test
+    void otherGatewaysFallbackListsBecomeTheFallbackModelsAndNeverReachAProvider() {
+        // OpenRouter: models in the order to try; without a model the first is the model.
+        ChatRequest openRouter = parse("{\"models\":[\"openai/gpt-4o\",\"claude-haiku-4-5\",\"openai/gpt-4o\"]," + HELLO + "}");
+        assertThat(openRouter.getModel()).isEqualTo("openai/gpt-4o");
+        assertThat(openRouter.getFallback().getModels()).containsExactly("anthropic/claude-haiku-4-5");
+        assertThat(openRouter.getExtraJson()).isNull();
+
+        // With a model as well, the list usually repeats it: it is tried once.
+        ChatRequest both = parse("{\"model\":\"gpt-5.2\",\"models\":[\"gpt-5.2\",\"anthropic/claude-haiku-4-5\",\"gpt-4o\"]," + HELLO + "}");
+        assertThat(both.getModel()).isEqualTo("openai/gpt-5.2");
+        assertThat(both.getFallback().getModels()).containsExactly("anthropic/claude-haiku-4-5", "openai/gpt-4o");
+
+        // LiteLLM's fallbacks (names) and OpenRouter's ({"model": ...}), next to the fallback object's other fields.
+        ChatRequest fallbacks = parse("{\"model\":\"router/support\",\"fallbacks\":[\"gpt-4o\",{\"model\":\"anthropic/claude-haiku-4-5\"}],"
+                + "\"fallback\":{\"ttft_timeout\":\"1s\"},\"logprobs\":true," + HELLO + "}");
+        assertThat(fallbacks.getModel()).isEqualTo("router/support");
+        assertThat(fallbacks.getFallback().getModels()).containsExactly("openai/gpt-4o", "anthropic/claude-haiku-4-5");
+        assertThat(fallbacks.getFallback().getTtftTimeoutMs()).isEqualTo(1000L);
+        assertThat(fallbacks.getExtraJson()).isEqualTo("{\"logprobs\":true}");
+
+        // A list of only the model itself names no fallback.
+        assertThat(parse("{\"models\":[\"gpt-4o\"]," + HELLO + "}").getFallback()).isNull();
+    }
+
+    @Test
     void aMinimalRequestHasDefaultsAndNoExtra() {
         ChatRequest request = parse("{\"model\":\"router/support\"," + HELLO + "}");
         assertThat(request.getModel()).isEqualTo("router/support");
@@ -162,6 +187,14 @@ class OpenAiChatParserTest {
             user not string             | {"model":"gpt-5.2","messages":[{"role":"user","content":"hi"}],"user":42}     | user        | invalid_type
             fallback unknown model      | {"model":"gpt-5.2","messages":[{"role":"user","content":"hi"}],"fallback":{"models":["nope/x"]}} | fallback.models[0] | invalid_value
             fallback not object         | {"model":"gpt-5.2","messages":[{"role":"user","content":"hi"}],"fallback":"x"} | fallback  | invalid_value
+            models not an array         | {"model":"gpt-5.2","messages":[{"role":"user","content":"hi"}],"models":"gpt-4o"} | models | invalid_value
+            models naming a router      | {"model":"gpt-5.2","messages":[{"role":"user","content":"hi"}],"models":["router/x"]} | models[0] | invalid_value
+            models of nothing, no model | {"models":[],"messages":[{"role":"user","content":"hi"}]}                    | model       | missing_required_parameter
+            fallbacks unknown model     | {"model":"gpt-5.2","messages":[{"role":"user","content":"hi"}],"fallbacks":["nope/x"]} | fallbacks[0] | invalid_value
+            fallbacks with overrides    | {"model":"gpt-5.2","messages":[{"role":"user","content":"hi"}],"fallbacks":[{"model":"gpt-4o","temperature":1}]} | fallbacks[0] | invalid_value
+            fallbacks entry not a name  | {"model":"gpt-5.2","messages":[{"role":"user","content":"hi"}],"fallbacks":[{"model":4}]} | fallbacks[0].model | invalid_value
+            models and fallback.models  | {"model":"gpt-5.2","messages":[{"role":"user","content":"hi"}],"fallback":{"models":["openai/gpt-4o"]},"models":["gpt-4o"]} | models | invalid_value
+            models and fallbacks        | {"model":"gpt-5.2","messages":[{"role":"user","content":"hi"}],"models":["gpt-4o"],"fallbacks":["gpt-4o"]} | fallbacks | invalid_value
             router without id           | {"model":"router/","messages":[{"role":"user","content":"hi"}]}              | model       | invalid_value
             n above one                 | {"model":"gpt-5.2","messages":[{"role":"user","content":"hi"}],"n":3}         | n           | unsupported_value
             tool without a type         | {"model":"gpt-5.2","messages":[{"role":"user","content":"hi"}],"tools":[{"function":{"name":"f"}}]} | tools[0].type | missing_required_parameter

@@ -36,6 +36,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -172,6 +173,35 @@ class FailoverEndToEndIT {
         assertThat(completion.getStatus()).isEqualTo(CompletionStatus.OK);
         assertThat(outcomes(completion)).containsExactly("error", "ok");
         assertThat(completion.getAttempts().get(0).getHttpStatus()).isEqualTo(500);
+    }
+
+    @Test
+    void openRoutersModelsAndLiteLlmsFallbacksFailOverAndNeverReachTheProvider() throws Exception {
+        mock.failNext("gpt-4.1-mini", 2, MockBehaviour.error(500));
+
+        // OpenRouter: no model, the models to try in order.
+        ChatCall openRouter = ChatCall.post(baseUrl, "/v1/chat/completions", "{\"models\":[\"openai/gpt-4.1-mini\",\"" + BACKUP
+                + "\"],\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":" + JSON.valueToTree("OpenRouter's way <"
+                + UUID.randomUUID() + ">") + "}]}").awaitEnd(WAIT);
+        assertThat(openRouter.status()).isEqualTo(200);
+        assertThat(openRouter.header("x-switchyard-attempts")).hasValue("openai/gpt-4.1-mini:error:500," + BACKUP + ":streaming");
+        assertThat(openRouter.text()).startsWith("Hello from claude-haiku-4-5.");
+        assertThat(openRouter.done()).isTrue();
+        assertThat(outcomes(completion(openRouter))).containsExactly("error", "ok");
+
+        // LiteLLM: fallbacks by name, next to the model.
+        ChatCall liteLlm = ChatCall.post(baseUrl, "/v1/chat/completions", "{\"model\":\"openai/gpt-4.1-mini\","
+                + "\"fallbacks\":[\"claude-haiku-4-5\"],\"messages\":[{\"role\":\"user\",\"content\":" + JSON.valueToTree(
+                "LiteLLM's way <" + UUID.randomUUID() + ">") + "}]}").awaitEnd(WAIT);
+        assertThat(liteLlm.status()).isEqualTo(200);
+        assertThat(liteLlm.header("x-switchyard-attempts")).hasValue("openai/gpt-4.1-mini:error:500," + BACKUP + ":ok");
+        assertThat(liteLlm.json().get("model").asText()).isEqualTo("claude-haiku-4-5");
+
+        // The lists are routing fields: no provider saw them (OpenAI refuses unknown parameters).
+        List<RecordedRequest> calls = new ArrayList<>(mock.requests("gpt-4.1-mini"));
+        calls.addAll(mock.requests("claude-haiku-4-5"));
+        assertThat(calls).hasSizeGreaterThanOrEqualTo(4)
+                .allSatisfy(call -> assertThat(call.body().has("models") || call.body().has("fallbacks")).isFalse());
     }
 
     @Test
