@@ -34,6 +34,15 @@ class ResponsesParserTest {
     }
 
     @Test
+    void openRoutersModelsNameTheModelAndItsFallbacks() {
+        ChatRequest request = parse("""
+                {"models": ["gpt-5.2", "anthropic/claude-haiku-4-5"], "input": "hi", "store": false}""");
+        assertThat(request.getModel()).isEqualTo("openai/gpt-5.2");
+        assertThat(request.getFallback().getModels()).containsExactly("anthropic/claude-haiku-4-5");
+        assertThat(json(request.getExtraJson())).isEqualTo(json("{\"store\":false}"));
+    }
+
+    @Test
     void aCodexRequestBecomesTheInternalFormat() {
         ChatRequest request = parse("""
                 {"model": "gpt-5.2-codex", "instructions": "You are Codex.", "stream": true, "store": false,
