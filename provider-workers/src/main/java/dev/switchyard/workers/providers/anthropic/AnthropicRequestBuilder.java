@@ -112,6 +112,10 @@ public final class AnthropicRequestBuilder {
         if (!sameProtocol) {
             thinking(request.getReasoning(), model, body, translated.messages(), notes);
             responseFormat(request.getResponseFormatJson(), model, body);
+        } else if (!model.supports("reasoning") && body.remove("thinking") != null) {
+            // Anthropic refuses thinking on a model without extended thinking, and a router's variant without it must
+            // answer what another variant with it answers.
+            notes.add("thinking dropped: " + model.id() + " has no extended thinking");
         }
         sampling(request, model, body, notes);
         if (request.getSeed() != null) {

@@ -203,17 +203,18 @@ public final class OpenAiRequestBuilder {
 
     /** The client's reasoning request (from any protocol) as {@code reasoning_effort}, unless it sent one itself. */
     private static void reasoningEffort(ChatRequest request, CatalogModel model, boolean reasoningModel, ObjectNode body, List<String> notes) {
-        if (request.getReasoning() == null || body.has("reasoning_effort")) {
-            return;
-        }
-        String effort = ReasoningEfforts.effortOf(request.getReasoning());
-        if (effort == null) {
-            return;
-        }
+        String effort = request.getReasoning() == null ? null : ReasoningEfforts.effortOf(request.getReasoning());
         if (!reasoningModel && !model.supports("reasoning")) {
-            if (!"none".equals(effort)) {
+            // Also the client's own reasoning_effort: OpenAI refuses it on a model that does not reason ("Unrecognized
+            // request argument supplied"), and a router's variant without reasoning must answer what another variant
+            // with reasoning answers.
+            boolean given = body.remove("reasoning_effort") != null;
+            if (given || (effort != null && !"none".equals(effort))) {
                 notes.add("reasoning request dropped: " + model.id() + " is not a reasoning model");
             }
+            return;
+        }
+        if (effort == null || body.has("reasoning_effort")) {
             return;
         }
         if ("none".equals(effort) && reasoningModel) {

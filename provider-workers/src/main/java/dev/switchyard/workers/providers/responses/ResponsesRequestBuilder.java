@@ -16,6 +16,7 @@ import dev.switchyard.workers.providers.translate.ToolDefinitions;
 import dev.switchyard.workers.providers.translate.UserIds;
 
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
@@ -320,16 +321,20 @@ public final class ResponsesRequestBuilder {
     }
 
     private static void reasoning(ChatRequest request, CatalogModel model, boolean reasoningModel, ObjectNode body, List<String> notes) {
-        if (body.has("reasoning") || request.getReasoning() == null) {
-            return;
-        }
-        String effort = ReasoningEfforts.effortOf(request.getReasoning());
-        String summary = request.getReasoning().getSummary();
-        if (effort == null && summary == null) {
-            return;
-        }
+        String effort = request.getReasoning() == null ? null : ReasoningEfforts.effortOf(request.getReasoning());
+        String summary = request.getReasoning() == null ? null : request.getReasoning().getSummary();
         if (!reasoningModel) {
-            notes.add("reasoning request dropped: " + model.id() + " is not a reasoning model");
+            // Also the client's own reasoning object and its request for encrypted reasoning items (Codex sends both):
+            // OpenAI refuses them on a model that does not reason, and a router's variant without reasoning must answer
+            // what another variant with reasoning answers.
+            boolean given = body.remove("reasoning") != null;
+            given |= dropEncryptedReasoning(body);
+            if (given || effort != null || summary != null) {
+                notes.add("reasoning request dropped: " + model.id() + " is not a reasoning model");
+            }
+            return;
+        }
+        if (body.has("reasoning") || (effort == null && summary == null)) {
             return;
         }
         ObjectNode reasoning = body.putObject("reasoning");
@@ -340,5 +345,24 @@ public final class ResponsesRequestBuilder {
         if (summary != null) {
             reasoning.put("summary", summary);
         }
+    }
+
+    /** Removes {@code reasoning.encrypted_content} from {@code include} (and {@code include} when nothing is left). */
+    private static boolean dropEncryptedReasoning(ObjectNode body) {
+        JsonNode include = body.get("include");
+        if (include == null || !include.isArray()) {
+            return false;
+        }
+        boolean dropped = false;
+        for (Iterator<JsonNode> items = include.iterator(); items.hasNext(); ) {
+            if ("reasoning.encrypted_content".equals(items.next().asText())) {
+                items.remove();
+                dropped = true;
+            }
+        }
+        if (include.isEmpty()) {
+            body.remove("include");
+        }
+        return dropped;
     }
 }

@@ -228,6 +228,23 @@ class AnthropicRequestBuilderTest {
     }
 
     @Test
+    void anAnthropicClientsThinkingIsDroppedForAModelWithoutExtendedThinking() {
+        // A router splitting Claude Code between claude-sonnet-4-5 and claude-3-haiku: Anthropic refuses thinking on the latter.
+        List<String> notes = new ArrayList<>();
+        JsonNode body = AnthropicRequestBuilder.build(TestRequests.hello().setProtocol(ClientProtocol.ANTHROPIC_MESSAGES)
+                .setMaxTokens(8000).setExtraJson("{\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":4000},\"top_k\":5}")
+                .build(), CATALOG.find("anthropic/claude-3-haiku-20240307").orElseThrow(), notes);
+        assertThat(body.has("thinking")).isFalse();
+        assertThat(body.get("top_k").asInt()).isEqualTo(5);
+        assertThat(notes).singleElement().asString().contains("thinking dropped").contains("claude-3-haiku");
+
+        JsonNode kept = AnthropicRequestBuilder.build(TestRequests.hello().setProtocol(ClientProtocol.ANTHROPIC_MESSAGES)
+                .setMaxTokens(8000).setExtraJson("{\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":4000}}")
+                .build(), SONNET, new ArrayList<>());
+        assertThat(kept.at("/thinking/budget_tokens").asInt()).isEqualTo(4000);
+    }
+
+    @Test
     void responseFormatsBecomeStructuredOutputOrAClearRefusal() {
         JsonNode body = AnthropicRequestBuilder.build(TestRequests.hello()
                 .setResponseFormatJson("{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"a\",\"schema\":{\"type\":\"object\"}}}")

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchyard.core.catalog.ModelCatalog;
 import dev.switchyard.events.ClientProtocol;
 import dev.switchyard.events.FallbackPolicy;
+import dev.switchyard.events.ReasoningConfig;
 import dev.switchyard.workers.TestRequests;
 import org.junit.jupiter.api.Test;
 
@@ -85,6 +86,21 @@ class OpenAiRequestBuilderTest {
     }
 
     @Test
+    void aClientsReasoningEffortIsDroppedForAModelThatDoesNotReason() {
+        // A router splitting one request shape between gpt-5.2 and gpt-4o: OpenAI refuses reasoning_effort on gpt-4o.
+        List<String> notes = new ArrayList<>();
+        JsonNode body = OpenAiRequestBuilder.build(TestRequests.hello()
+                        .setReasoning(ReasoningConfig.newBuilder().setEffort("low").build())
+                        .setExtraJson("{\"reasoning_effort\":\"low\",\"presence_penalty\":0.5}")
+                        .build(),
+                CATALOG.find("openai/gpt-4o").orElseThrow(), notes);
+
+        assertThat(body.has("reasoning_effort")).isFalse();
+        assertThat(body.get("presence_penalty").asDouble()).isEqualTo(0.5);
+        assertThat(notes).singleElement().asString().contains("reasoning request dropped").contains("openai/gpt-4o");
+    }
+
+    @Test
     void extraFieldsOfAnotherClientProtocolAreNotForwarded() {
         JsonNode body = OpenAiRequestBuilder.build(TestRequests.hello()
                         .setProtocol(ClientProtocol.ANTHROPIC_MESSAGES)
@@ -114,7 +130,7 @@ class OpenAiRequestBuilderTest {
                         [{"role": "system", "content": [{"type": "text", "text": "Rules", "cache_control": {"type": "ephemeral"}}]},
                          {"role": "user", "content": "Patch it"}]""")
                         .setProtocol(ClientProtocol.ANTHROPIC_MESSAGES)
-                        .setReasoning(dev.switchyard.events.ReasoningConfig.newBuilder().setMode("enabled").setBudgetTokens(4000).build())
+                        .setReasoning(ReasoningConfig.newBuilder().setMode("enabled").setBudgetTokens(4000).build())
                         .setToolsJson("""
                                 [{"type": "function", "function": {"name": "Bash", "parameters": {"type": "object"}}, "anthropic": {"defer_loading": true}},
                                  {"type": "custom", "custom": {"name": "apply_patch"}},

@@ -78,6 +78,23 @@ class ResponsesRequestBuilderTest {
     }
 
     @Test
+    void aCodexRequestLosesItsReasoningFieldsOnAModelThatDoesNotReason() {
+        // A router splitting Codex between gpt-5.2-codex and gpt-4.1: OpenAI refuses reasoning and encrypted reasoning
+        // items on gpt-4.1.
+        List<String> notes = new ArrayList<>();
+        JsonNode body = ResponsesRequestBuilder.build(TestRequests.hello().setProtocol(ClientProtocol.OPENAI_RESPONSES)
+                .setReasoning(ReasoningConfig.newBuilder().setEffort("medium").setSummary("auto").build())
+                .setExtraJson("{\"reasoning\":{\"effort\":\"medium\",\"summary\":\"auto\"},"
+                        + "\"include\":[\"reasoning.encrypted_content\"],\"prompt_cache_key\":\"k\"}")
+                .build(), ModelCatalog.builtIn().find("openai/gpt-4.1").orElseThrow(), notes);
+
+        assertThat(body.has("reasoning")).isFalse();
+        assertThat(body.has("include")).isFalse();
+        assertThat(body.get("prompt_cache_key").asText()).isEqualTo("k");
+        assertThat(notes).singleElement().asString().contains("reasoning request dropped").contains("openai/gpt-4.1");
+    }
+
+    @Test
     void fromAnotherProtocolMapsReasoningAndFormatAndDropsWhatItCannotExpress() {
         List<String> notes = new ArrayList<>();
         JsonNode body = ResponsesRequestBuilder.build(TestRequests.hello().setProtocol(ClientProtocol.ANTHROPIC_MESSAGES)
