@@ -11,6 +11,7 @@ import com.openai.helpers.ChatCompletionAccumulator;
 import com.openai.helpers.ResponseAccumulator;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
+import com.openai.models.ReasoningEffort;
 import com.openai.models.ResponseFormatJsonObject;
 import com.openai.models.ResponseFormatJsonSchema;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -83,6 +84,24 @@ class OpenAiSdkCompatIT {
         JsonNode upstream = stack.upstream("gpt-4.1", 1).get(0).body();
         assertThat(upstream.get("prompt_cache_key").asText()).isEqualTo("cache-7");
         assertThat(upstream.get("max_tokens").asInt()).isEqualTo(200);
+    }
+
+    @Test
+    void oneRequestShapeIsAnsweredByAReasoningAndANonReasoningModel() {
+        // What a router splitting users between gpt-5.2 and gpt-4.1 sends to both: each model gets what it accepts
+        // (the mock refuses, as OpenAI does, reasoning_effort on gpt-4.1 and penalties on gpt-5.2).
+        for (String model : List.of("gpt-5.2", "gpt-4.1")) {
+            ChatCompletion completion = client.chat().completions().create(ChatCompletionCreateParams.builder()
+                    .model(model).addUserMessage("Same request, " + model).reasoningEffort(ReasoningEffort.LOW)
+                    .presencePenalty(0.5).frequencyPenalty(0.1).build());
+            assertThat(completion.choices().get(0).message().content()).hasValueSatisfying(t -> assertThat(t).startsWith("Hello from " + model + "."));
+        }
+        JsonNode reasoning = stack.upstream("gpt-5.2", 1).get(0).body();
+        assertThat(reasoning.get("reasoning_effort").asText()).isEqualTo("low");
+        assertThat(reasoning.has("presence_penalty") || reasoning.has("frequency_penalty")).isFalse();
+        JsonNode other = stack.upstream("gpt-4.1", 1).get(0).body();
+        assertThat(other.has("reasoning_effort")).isFalse();
+        assertThat(other.get("presence_penalty").asDouble()).isEqualTo(0.5);
     }
 
     @Test

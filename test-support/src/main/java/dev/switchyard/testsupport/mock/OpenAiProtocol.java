@@ -24,6 +24,8 @@ final class OpenAiProtocol extends ProtocolHandler {
     /** Fields a router's internal message format must not leak to OpenAI. */
     private static final Set<String> INTERNAL_FIELDS = Set.of("thinking_blocks", "native_items", "is_error");
     private static final Set<String> PART_TYPES = Set.of("text", "image_url", "input_audio", "refusal", "file");
+    /** Sampling fields OpenAI's reasoning models refuse. */
+    private static final List<String> REFUSED_BY_REASONING_MODELS = List.of("presence_penalty", "frequency_penalty", "logit_bias");
     private static final Pattern REASONING = Pattern.compile("^(gpt-5(?!.*-chat).*|o[0-9].*)$");
 
     /** Whether the model is one of OpenAI's reasoning models (gpt-5*, o1, o3, o4-mini, ...). */
@@ -139,6 +141,12 @@ final class OpenAiProtocol extends ProtocolHandler {
                 return ApiError.invalid("Unsupported value: 'temperature' does not support " + temperature.asText()
                         + " with this model. Only the default (1) value is supported.", "temperature",
                         "unsupported_value");
+            }
+            for (String field : REFUSED_BY_REASONING_MODELS) {
+                if (body.hasNonNull(field)) {
+                    return ApiError.invalid("Unsupported parameter: '" + field + "' is not supported with this model.",
+                            field, "unsupported_parameter");
+                }
             }
         }
         JsonNode effort = body.get("reasoning_effort");

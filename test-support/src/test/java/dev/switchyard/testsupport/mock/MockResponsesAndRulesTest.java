@@ -155,6 +155,10 @@ class MockResponsesAndRulesTest {
                 .isEqualTo("Hello from gpt-4.1.");
         assertRefused(Http.post(chat(), "{\"model\":\"gpt-4.1\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"reasoning_effort\":\"low\"}"),
                 "reasoning_effort");
+        assertRefused(Http.post(chat(), "{\"model\":\"gpt-5.2\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"presence_penalty\":0.5}"),
+                "Unsupported parameter: 'presence_penalty'");
+        assertThat(Http.post(chat(), "{\"model\":\"gpt-4.1\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"presence_penalty\":0.5}")
+                .statusCode()).isEqualTo(200);
         assertRefused(Http.post(chat(), "{\"model\":\"gpt-4.1\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hi\","
                 + "\"cache_control\":{\"type\":\"ephemeral\"}}]}]}"), "cache_control");
         assertRefused(Http.post(chat(), "{\"model\":\"gpt-4.1\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},"

@@ -34,6 +34,12 @@ import java.util.regex.Pattern;
 public final class OpenAiRequestBuilder {
     /** OpenAI's reasoning models (gpt-5 family except the -chat variants, o1/o3/o4...). */
     private static final Pattern REASONING_NAME = Pattern.compile("^(gpt-5(?!.*-chat).*|o[1-9]([-.].*)?)$");
+    /**
+     * Sampling fields an OpenAI chat client may send that OpenAI's reasoning models refuse ("Unsupported parameter: ...
+     * is not supported with this model"): dropped there, so a router's reasoning variant answers what its other
+     * variants answer.
+     */
+    private static final List<String> REFUSED_BY_REASONING_MODELS = List.of("presence_penalty", "frequency_penalty", "logit_bias");
     /** OpenAI allows at most this many stop sequences. */
     private static final int MAX_STOP = 4;
 
@@ -108,6 +114,13 @@ public final class OpenAiRequestBuilder {
                         + " is a reasoning model and only accepts the default (1)");
             } else {
                 body.put("top_p", request.getTopP());
+            }
+        }
+        if (reasoning) {
+            for (String field : REFUSED_BY_REASONING_MODELS) {
+                if (body.remove(field) != null) {
+                    notes.add(field + " dropped: " + model.id() + " is a reasoning model and refuses it");
+                }
             }
         }
         reasoningEffort(request, model, reasoning, body, notes);

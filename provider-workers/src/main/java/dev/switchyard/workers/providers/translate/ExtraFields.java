@@ -20,7 +20,7 @@ import java.util.Set;
  */
 public final class ExtraFields {
     /** Routing fields: never sent to any provider. */
-    public static final Set<String> ROUTING = Set.of("metadata", "fallback", "models", "route", "router");
+    public static final Set<String> ROUTING = Set.of("metadata", "fallback", "models", "fallbacks", "route", "router");
 
     private ExtraFields() {
     }

@@ -72,12 +72,12 @@ class OpenAiRequestBuilderTest {
         JsonNode body = OpenAiRequestBuilder.build(TestRequests.hello()
                         .setMetadata(Map.of("tier", "gold"))
                         .setFallback(FallbackPolicy.newBuilder().setMaxAttempts(2).build())
-                        .setExtraJson("{\"presence_penalty\":0.5,\"reasoning_effort\":\"low\",\"metadata\":{\"tier\":\"gold\"},"
+                        .setExtraJson("{\"prompt_cache_key\":\"k\",\"reasoning_effort\":\"low\",\"metadata\":{\"tier\":\"gold\"},"
                                 + "\"fallback\":{\"models\":[\"x/y\"]},\"model\":\"evil\",\"stream\":false}")
                         .build(),
                 CATALOG.find("openai/gpt-5.2").orElseThrow(), new ArrayList<>());
 
-        assertThat(body.get("presence_penalty").asDouble()).isEqualTo(0.5);
+        assertThat(body.get("prompt_cache_key").asText()).isEqualTo("k");
         assertThat(body.get("reasoning_effort").asText()).isEqualTo("low");
         assertThat(body.has("metadata")).isFalse();
         assertThat(body.has("fallback")).isFalse();
@@ -98,6 +98,24 @@ class OpenAiRequestBuilderTest {
         assertThat(body.has("reasoning_effort")).isFalse();
         assertThat(body.get("presence_penalty").asDouble()).isEqualTo(0.5);
         assertThat(notes).singleElement().asString().contains("reasoning request dropped").contains("openai/gpt-4o");
+    }
+
+    @Test
+    void penaltiesAndLogitBiasReachOnlyModelsThatTakeThem() {
+        String extra = "{\"presence_penalty\":0.5,\"frequency_penalty\":0.2,\"logit_bias\":{\"50256\":-100}}";
+        List<String> notes = new ArrayList<>();
+        JsonNode reasoning = OpenAiRequestBuilder.build(TestRequests.hello().setExtraJson(extra).build(),
+                CATALOG.find("openai/gpt-5.2").orElseThrow(), notes);
+        assertThat(reasoning.has("presence_penalty")).isFalse();
+        assertThat(reasoning.has("frequency_penalty")).isFalse();
+        assertThat(reasoning.has("logit_bias")).isFalse();
+        assertThat(notes).hasSize(3).allSatisfy(note -> assertThat(note).contains("is a reasoning model and refuses it"));
+
+        JsonNode other = OpenAiRequestBuilder.build(TestRequests.hello().setExtraJson(extra).build(),
+                CATALOG.find("openai/gpt-4o").orElseThrow(), new ArrayList<>());
+        assertThat(other.get("presence_penalty").asDouble()).isEqualTo(0.5);
+        assertThat(other.get("frequency_penalty").asDouble()).isEqualTo(0.2);
+        assertThat(other.at("/logit_bias/50256").asInt()).isEqualTo(-100);
     }
 
     @Test
