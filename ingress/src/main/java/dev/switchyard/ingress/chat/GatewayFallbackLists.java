@@ -10,8 +10,7 @@ import java.util.Set;
 
 /**
  * Other gateways' ways of listing a request's fallback models, read as the {@code fallback.models} they mean, so a
- * client written for them fails over here too (before, the workers ignored {@code models} and sent {@code fallbacks}
- * on to the provider, which OpenAI refuses as an unrecognized argument):
+ * client written for them fails over here too (forwarded, OpenAI would refuse them as unrecognized arguments):
  * <ul>
  *   <li>OpenRouter's {@code models}: model ids in the order to try; the first is the model when {@code model} is
  *       absent, and the list usually repeats the model first;</li>
