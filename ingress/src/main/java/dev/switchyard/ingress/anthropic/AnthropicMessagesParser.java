@@ -36,7 +36,8 @@ import java.util.Set;
 public final class AnthropicMessagesParser {
     /** Fields with a typed home, or routing fields that never reach a provider. */
     private static final Set<String> NOT_EXTRA = Set.of("model", "messages", "system", "max_tokens", "stream",
-            "stop_sequences", "temperature", "top_p", "tools", "tool_choice", "metadata", "fallback", "models", "fallbacks");
+            "stop_sequences", "temperature", "top_p", "tools", "tool_choice", "metadata", "fallback", "models",
+            "fallbacks");
     private static final Set<String> THINKING_TYPES = Set.of("enabled", "disabled", "adaptive");
 
     private final ModelResolver models;

@@ -34,7 +34,7 @@ final class GatewayFallbackLists {
      * The fallback models the request lists in either field, as catalog ids in order, its own model left out; null when
      * neither field lists any.
      *
-     * @param model            the model the request names (its {@code model}, else the first of {@code models}); may be null
+     * @param model             the model the request names ({@code model}, else the first of {@code models}), or null
      * @param fallbackHasModels whether the request's {@code fallback} object lists models already
      */
     static List<String> read(JsonNode body, String model, ModelResolver models, boolean fallbackHasModels) {
@@ -84,7 +84,8 @@ final class GatewayFallbackLists {
         JsonNode name = entry;
         if (entry.isObject()) {
             if (entry.size() != 1 || !entry.has("model")) {
-                throw new RouterValidationException(field, "a fallback object takes only 'model' here (no per-model overrides)");
+                throw new RouterValidationException(field,
+                        "a fallback object takes only 'model' here (no per-model overrides)");
             }
             name = entry.get("model");
             field = field + ".model";

@@ -46,9 +46,12 @@ public final class ModelResolver {
         return catalog.find(id).isPresent();
     }
 
-    /** The catalog id of a model name as {@link #resolve} reads it; empty for a router (or an alias of one) or an unknown name. */
+    /** The catalog id of a model name as {@link #resolve} reads it; empty for a router (or an alias of one) or an unknown one. */
     public Optional<String> catalogId(String name) {
-        return namesRouter(name) ? Optional.empty() : catalog.resolve(name).filter(r -> !r.isRouter()).map(ResolvedName::model);
+        if (namesRouter(name)) {
+            return Optional.empty();
+        }
+        return catalog.resolve(name).filter(r -> !r.isRouter()).map(ResolvedName::model);
     }
 
     /** The upstream API of a catalog model id (as reply chunks name it), or null when unknown. */

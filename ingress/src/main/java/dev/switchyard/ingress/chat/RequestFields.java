@@ -60,8 +60,8 @@ public final class RequestFields {
         try {
             FallbackPolicy policy = FallbackPolicies.parse(body.get("fallback"), "fallback", models::isKnownModel);
             JsonNode model = modelField(body);
-            List<String> listed = GatewayFallbackLists.read(body, model != null && model.isTextual() ? model.asText() : null,
-                    models, policy != null && policy.getModels() != null);
+            String named = model != null && model.isTextual() ? model.asText() : null;
+            List<String> listed = GatewayFallbackLists.read(body, named, models, policy != null && policy.getModels() != null);
             if (listed == null) {
                 return policy;
             }

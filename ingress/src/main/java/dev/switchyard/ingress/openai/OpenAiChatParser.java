@@ -19,8 +19,8 @@ import java.util.Set;
 /**
  * Reads an OpenAI chat-completions body into the internal {@link ChatRequest}: validates what Switchyard relies on
  * (each failure is a 400 naming the parameter, in OpenAI's words), lifts the typed parameters into their fields, takes
- * the routing fields (metadata, fallback and other gateways' fallback lists, user) out of what is forwarded, and keeps every other field in
- * {@code extra_json} for OpenAI-compatible providers. Credentials are never read here.
+ * the routing fields (metadata, fallback and other gateways' fallback lists, user) out of what is forwarded, and keeps
+ * every other field in {@code extra_json} for OpenAI-compatible providers. Credentials are never read here.
  */
 public final class OpenAiChatParser {
     /** Fields with a typed home in ChatRequest, or routing fields that must never reach a provider. */

@@ -32,7 +32,8 @@ import java.util.Set;
  */
 public final class ResponsesParser {
     private static final Set<String> NOT_EXTRA = Set.of("model", "input", "instructions", "stream", "tools", "tool_choice",
-            "parallel_tool_calls", "max_output_tokens", "temperature", "top_p", "metadata", "fallback", "models", "fallbacks", "user");
+            "parallel_tool_calls", "max_output_tokens", "temperature", "top_p", "metadata", "fallback", "models",
+            "fallbacks", "user");
 
     private final ModelResolver models;
 
