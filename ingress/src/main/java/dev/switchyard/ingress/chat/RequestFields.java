@@ -53,15 +53,20 @@ public final class RequestFields {
 
     /**
      * The request's own {@code fallback}, validated like a router's, with the models other gateways' clients list in
-     * {@code models} or {@code fallbacks} ({@link GatewayFallbackLists}); null when the request has none.
-     * {@code toError} words a rejection in the client protocol's error shape.
+     * {@code models} or {@code fallbacks} ({@link GatewayFallbackLists}); null when the request has none. Its models
+     * are named as the request's model is (bare names, aliases) and travel as catalog ids. {@code toError} words a
+     * rejection in the client protocol's error shape.
      */
     public static FallbackPolicy fallback(JsonNode body, ModelResolver models, Function<RouterValidationException, ApiException> toError) {
         try {
-            FallbackPolicy policy = FallbackPolicies.parse(body.get("fallback"), "fallback", models::isKnownModel);
+            FallbackPolicy policy = FallbackPolicies.parse(body.get("fallback"), "fallback", name -> models.catalogId(name).isPresent());
+            boolean objectListsModels = policy != null && policy.getModels() != null;
+            if (objectListsModels) {
+                policy.setModels(policy.getModels().stream().map(name -> models.catalogId(name).orElseThrow()).toList());
+            }
             JsonNode model = modelField(body);
-            String named = model != null && model.isTextual() ? model.asText() : null;
-            List<String> listed = GatewayFallbackLists.read(body, named, models, policy != null && policy.getModels() != null);
+            List<String> listed = GatewayFallbackLists.read(body, model != null && model.isTextual() ? model.asText() : null,
+                    models, objectListsModels);
             if (listed == null) {
                 return policy;
             }

@@ -112,6 +112,10 @@ class OpenAiChatParserTest {
         assertThat(fallbacks.getFallback().getTtftTimeoutMs()).isEqualTo(1000L);
         assertThat(fallbacks.getExtraJson()).isEqualTo("{\"logprobs\":true}");
 
+        // The fallback object's models are named like the model too.
+        assertThat(parse("{\"model\":\"gpt-5.2\",\"fallback\":{\"models\":[\"claude-haiku-4-5\"]}," + HELLO + "}")
+                .getFallback().getModels()).containsExactly("anthropic/claude-haiku-4-5");
+
         // A list of only the model itself names no fallback.
         assertThat(parse("{\"models\":[\"gpt-4o\"]," + HELLO + "}").getFallback()).isNull();
     }
