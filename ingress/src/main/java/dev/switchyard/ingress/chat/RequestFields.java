@@ -59,7 +59,8 @@ public final class RequestFields {
      */
     public static FallbackPolicy fallback(JsonNode body, ModelResolver models, Function<RouterValidationException, ApiException> toError) {
         try {
-            FallbackPolicy policy = FallbackPolicies.parse(body.get("fallback"), "fallback", name -> models.catalogId(name).isPresent());
+            FallbackPolicy policy = FallbackPolicies.parse(body.get("fallback"), "fallback",
+                    name -> models.catalogId(name).isPresent());
             boolean objectListsModels = policy != null && policy.getModels() != null;
             if (objectListsModels) {
                 policy.setModels(policy.getModels().stream().map(name -> models.catalogId(name).orElseThrow()).toList());

@@ -214,7 +214,10 @@ public final class OpenAiRequestBuilder {
         body.set("tool_choice", choice);
     }
 
-    /** The client's reasoning request (from any protocol) as {@code reasoning_effort}, unless it sent one itself. */
+    /**
+     * The client's reasoning request (from any protocol) as {@code reasoning_effort}, unless it sent one itself; for a
+     * model that does not reason, neither (the client's own is removed).
+     */
     private static void reasoningEffort(ChatRequest request, CatalogModel model, boolean reasoningModel, ObjectNode body, List<String> notes) {
         String effort = request.getReasoning() == null ? null : ReasoningEfforts.effortOf(request.getReasoning());
         if (!reasoningModel && !model.supports("reasoning")) {
