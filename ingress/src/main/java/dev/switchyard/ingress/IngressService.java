@@ -178,7 +178,7 @@ public final class IngressService implements AutoCloseable {
     private Router routes() {
         ModelResolver models = new ModelResolver(config.catalog());
         OpenAiChatHandler chat = new OpenAiChatHandler(gateway, new OpenAiChatParser(models), metrics);
-        RouterAdminHandler admin = new RouterAdminHandler(new RouterDocuments(models::isKnownModel), store, config.kafka(),
+        RouterAdminHandler admin = new RouterAdminHandler(new RouterDocuments(models::configuredModelId), store, config.kafka(),
                 config.serdes(), config.instanceId() + "-router-admin", new RouterVersionsReader(config.kafka(), config.serdes().routerConfigs, config.instanceId() + "-versions"),
                 routerChanges, routerReads, metrics);
         ModelsHandler modelList = new ModelsHandler(config.catalog(), store);
@@ -206,7 +206,7 @@ public final class IngressService implements AutoCloseable {
         router.patch("/router/v1/routers/:id").handler(body).handler(admin::patch);
         router.delete("/router/v1/routers/:id").handler(admin::delete);
         experiments = new ExperimentsApi(vertx, config.instanceId(), config.clickHouse(), store, publisher, admin,
-                new RouterDocuments(models::isKnownModel),
+                new RouterDocuments(models::configuredModelId),
                 new RouterVersionsReader(config.kafka(), config.serdes().routerConfigs, config.instanceId() + "-ramp-versions"),
                 models::isKnownModel, metrics);
         experiments.register(router, body);

@@ -25,13 +25,9 @@ import io.vertx.core.VertxOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,10 +54,8 @@ public final class ProviderWorkerService implements AutoCloseable {
     private final WorkerMetrics metrics;
     private Vertx vertx;
     private UpstreamHttp http;
-    private Producer<String, byte[]> replyProducer;
-    private KafkaProducer<String, byte[]> eventProducer;
-    private KafkaSender replySender;
-    private KafkaSender eventSender;
+    private Producer<String, byte[]> producer;
+    private KafkaSender sender;
     private RequestExecutor executor;
     private DispatchConsumer dispatchConsumer;
     private ControlConsumer controlConsumer;
@@ -112,32 +106,28 @@ public final class ProviderWorkerService implements AutoCloseable {
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops).setPreferNativeTransport(true));
         http = new UpstreamHttp(vertx, config.connectTimeout(), config.idleTimeout(), Math.max(16, config.maxInFlight()));
         String clientId = "worker-" + config.instanceId();
-        // Reply chunks are on the client's clock: linger 0 (the sender below decides which may wait). Completions and
-        // health records are not: lingering 5 ms lets one produce request carry many of them (async benchmark at 3,000+
-        // completions/s: linger 1 ms on the single producer raised throughput 2,784 -> 3,544/s but added ~1.5-2 ms to
-        // every answer's TTFT).
-        replyProducer = kafka.openProducer(clientId);
-        Map<String, Object> eventProps = kafka.producer(clientId + "-events");
-        eventProps.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        eventProducer = new KafkaProducer<>(eventProps, new StringSerializer(), new ByteArraySerializer());
+        // One producer (the process's shared one under the launcher) and one sender thread for everything the worker
+        // publishes. A request's Completion is queued right behind its final chunk, so both usually leave in one produce
+        // request; Completions on a producer of their own (linger 5 ms) cost a produce request, a sender thread and a
+        // producer I/O thread more (benchmark README, tenth pass).
+        producer = kafka.openProducer(clientId);
         // Fetch metadata now: a send must never wait for it on an event loop.
-        replyProducer.partitionsFor(Topics.REPLIES);
-        eventProducer.partitionsFor(Topics.COMPLETIONS);
-        eventProducer.partitionsFor(Topics.PROVIDER_HEALTH);
+        producer.partitionsFor(Topics.REPLIES);
+        producer.partitionsFor(Topics.COMPLETIONS);
+        producer.partitionsFor(Topics.PROVIDER_HEALTH);
         // With a hold (off by default), an attempt's first chunk goes at once (TTFT) and later ones wait for other
         // requests' chunks, so that one produce request carries many (realistic streaming, warm: gateway CPU -24 to
         // -30 % at 50 rps, -25 % at 100, 0-7 % at 200, where chunks already meet while a request is out).
-        replySender = new KafkaSender(replyProducer, 100_000, "worker-send-" + config.instanceId(), config.replyHold());
-        eventSender = new KafkaSender(eventProducer, 100_000, "worker-send-events-" + config.instanceId());
+        sender = new KafkaSender(producer, 100_000, "worker-send-" + config.instanceId(), config.replyHold());
         // Circuit breakers and Retry-Afters, shared with every other worker through provider.health.
         HealthTopic[] topic = new HealthTopic[1];
         health = new HealthBook(config.instanceId(), config.health(), Clock.systemUTC(), r -> topic[0].publish(r), metrics);
-        healthTopic = new HealthTopic(eventSender,
+        healthTopic = new HealthTopic(sender,
                 new KafkaConsumer<>(kafka.consumer(null, clientId + "-health"), new StringDeserializer(), new ByteArrayDeserializer()),
                 serdes.providerHealth, health, "worker-health-" + config.instanceId());
         topic[0] = healthTopic;
         WorkerRuntime runtime = new WorkerRuntime(vertx, catalog, new ProviderRegistry(config.providers()),
-                new ProviderAdapters(http), new ReplyPublisher(replySender, eventSender, serdes), health,
+                new ProviderAdapters(http), new ReplyPublisher(sender, serdes), health,
                 new AttemptIds(config.instanceId()), metrics, Clock.systemUTC(),
                 Coalescing.onVertx(vertx, config.replyCoalescing().toMillis()));
         executor = new RequestExecutor(runtime, eventLoops);
@@ -175,17 +165,11 @@ public final class ProviderWorkerService implements AutoCloseable {
     }
 
     private void releasePartialStart() {
-        if (replySender != null) {
-            replySender.close();
+        if (sender != null) {
+            sender.close();
         }
-        if (eventSender != null) {
-            eventSender.close();
-        }
-        if (replyProducer != null) {
-            replyProducer.close(Duration.ZERO);
-        }
-        if (eventProducer != null) {
-            eventProducer.close(Duration.ZERO);
+        if (producer != null) {
+            producer.close(Duration.ZERO);
         }
         if (http != null) {
             http.close();
@@ -246,10 +230,8 @@ public final class ProviderWorkerService implements AutoCloseable {
         healthTopic.close();
         join(dispatchThread);
         join(controlThread);
-        replySender.close();
-        eventSender.close();
-        replyProducer.close(Duration.ofSeconds(5));
-        eventProducer.close(Duration.ofSeconds(5));
+        sender.close();
+        producer.close(Duration.ofSeconds(5));
         http.close();
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -47,7 +47,7 @@ final class BenchData {
         String body = "{\"displayName\":\"bench10\",\"routes\":[" + routes + "],\"defaultRoute\":{\"variants\":["
                 + "{\"variant\":{\"modelId\":\"openai/gpt-4.1\"},\"weight\":100}]}}";
         try {
-            return new RouterDocuments(m -> true).create(JSON.readTree(body), Instant.now(), "jmh");
+            return new RouterDocuments(java.util.Optional::of).create(JSON.readTree(body), Instant.now(), "jmh");
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

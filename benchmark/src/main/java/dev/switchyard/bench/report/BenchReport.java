@@ -58,7 +58,9 @@ public final class BenchReport {
             md.append("CPU ms per successful request (gateway = Switchyard JVM + Kafka broker, or the peer's process; of it JIT = "
                     + "their JIT compiler threads, warm-up a long-running router pays once; children = "
                     + "processes the Switchyard JVM started itself, i.e. ClickHouse for its metrics stage); "
-                    + "other = CPU seconds the rest of the machine used during the step; RSS in MiB at the step's end:\n\n");
+                    + "other = CPU seconds the rest of the machine used during the step; machine busy = the share of all "
+                    + "cores in use during the step (near 100 %, the gateway's ms/req is the room the mock and the load "
+                    + "generator leave divided by the rate, not what a request needs); RSS in MiB at the step's end:\n\n");
             md.append(cpuTable()).append('\n');
             if (steps.stream().anyMatch(st -> !st.kafkaRecordsPerAnswer().isEmpty())) {
                 md.append("Kafka records appended per successful request in Switchyard's steps (metrics stage = its "
@@ -125,8 +127,9 @@ public final class BenchReport {
 
     private String cpuTable() {
         Table t = new Table("shape", "stream", "rate", "target", "gateway ms/req", "of it JIT", "switchyard", "kafka", "children",
-                "mock", "loadgen", "peer", "other s", "RSS switchyard", "kafka", "children", "mock", "loadgen", "peer",
-                "load avg");
+                "mock", "loadgen", "peer", "other s", "machine busy", "RSS switchyard", "kafka", "children", "mock", "loadgen",
+                "peer", "load avg");
+        int cores = Runtime.getRuntime().availableProcessors();
         for (StepResult s : steps) {
             Map<String, Double> c = s.cpuMsPerRequest();
             Map<String, Double> r = s.rssMiB();
@@ -135,7 +138,7 @@ public final class BenchReport {
                     s.gatewayCpuMsPerRequest() == null ? "-" : num(s.gatewayCpuMsPerRequest()),
                     s.target().equals("switchyard") ? num(c.get("jit")) : "-", num(c.get("switchyard")), num(c.get("kafka")), num(c.get("children")), num(c.get("mock")),
                     num(c.get("loadgen")), peer == null ? "-" : num(c.get(peer)), num(s.cpuSeconds().get("other")),
-                    num(r.get("switchyard")), num(r.get("kafka")), num(r.get("children")), num(r.get("mock")),
+                    percent(s.machineBusyShare(cores)), num(r.get("switchyard")), num(r.get("kafka")), num(r.get("children")), num(r.get("mock")),
                     num(r.get("loadgen")),
                     peer == null ? "-" : num(r.get(peer)), num(s.loadAverage()));
         }
@@ -218,6 +221,10 @@ public final class BenchReport {
             case 99 -> p.p99();
             default -> p.max();
         });
+    }
+
+    static String percent(Double share) {
+        return share == null ? "-" : String.format(Locale.ROOT, "%.0f %%", share * 100);
     }
 
     static String num(Double v) {

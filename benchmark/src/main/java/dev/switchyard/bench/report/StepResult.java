@@ -53,4 +53,24 @@ public record StepResult(String shape, boolean stream, String target, double rat
         }
         return cpuMsPerRequest.get(target);
     }
+
+    /**
+     * The share of the machine's cores busy during the step (every process, ours and anyone else's), or null when the
+     * step was not measured. Near 1 the gateway gets only what the mock and the load generator leave, and its CPU per
+     * request is that remainder divided by the rate: Kafka's clients and broker batch more the less CPU they get, so
+     * the figure then measures the machine's room, not what a request needs.
+     */
+    public Double machineBusyShare(int cores) {
+        Double wall = cpuSeconds.get("wall");
+        if (wall == null || wall <= 0 || cores <= 0) {
+            return null;
+        }
+        double busy = 0;
+        for (Map.Entry<String, Double> e : cpuSeconds.entrySet()) {
+            if (!e.getKey().equals("wall") && !e.getKey().equals("jit")) {
+                busy += e.getValue();
+            }
+        }
+        return Percentiles.round(Math.min(1.0, busy / (wall * cores)));
+    }
 }

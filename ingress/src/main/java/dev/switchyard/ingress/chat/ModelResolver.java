@@ -54,6 +54,14 @@ public final class ModelResolver {
         return catalog.resolve(name).filter(r -> !r.isRouter()).map(ResolvedName::model);
     }
 
+    /**
+     * The catalog id of a model name in a router (its variants and fallback models): read like a request's model, but
+     * never through the operator's {@code "*"} alias, so that a typo in a router is refused, not routed to the default.
+     */
+    public Optional<String> configuredModelId(String name) {
+        return catalog.findConfigured(name).map(CatalogModel::id);
+    }
+
     /** The upstream API of a catalog model id (as reply chunks name it), or null when unknown. */
     public ApiKind apiOf(String modelId) {
         return modelId == null ? null : catalog.find(modelId).map(CatalogModel::api).orElse(null);

@@ -59,12 +59,8 @@ public final class RequestFields {
      */
     public static FallbackPolicy fallback(JsonNode body, ModelResolver models, Function<RouterValidationException, ApiException> toError) {
         try {
-            FallbackPolicy policy = FallbackPolicies.parse(body.get("fallback"), "fallback",
-                    name -> models.catalogId(name).isPresent());
+            FallbackPolicy policy = FallbackPolicies.parse(body.get("fallback"), "fallback", models::catalogId);
             boolean objectListsModels = policy != null && policy.getModels() != null;
-            if (objectListsModels) {
-                policy.setModels(policy.getModels().stream().map(name -> models.catalogId(name).orElseThrow()).toList());
-            }
             JsonNode model = modelField(body);
             List<String> listed = GatewayFallbackLists.read(body, model != null && model.isTextual() ? model.asText() : null,
                     models, objectListsModels);

@@ -128,6 +128,20 @@ class RouterAdminIT {
     }
 
     @Test
+    void aRouterNamesModelsAsRequestsDoAndIsStoredWithCatalogIds() {
+        HttpResponse<String> created = kit.send(kit.post(ingress, ROUTERS, "{\"defaultRoute\":{\"variants\":["
+                + "{\"variant\":{\"modelId\":\"gpt-5.2\"},\"weight\":50},"
+                + "{\"variant\":{\"modelId\":\"claude-haiku-4-5-20991231\"},\"weight\":50}]},"
+                + "\"fallback\":{\"models\":[\"gpt-5-mini\"]}}").build());
+        assertThat(created.statusCode()).isEqualTo(200);
+        String id = json(created).get("id").asText();
+        JsonNode stored = json(kit.get(ingress, ROUTERS + "/" + id));
+        assertThat(stored.at("/defaultRoute/variants").findValuesAsText("model_id"))
+                .containsExactly("openai/gpt-5.2", "anthropic/claude-haiku-4-5");
+        assertThat(stored.at("/fallback/models/0").asText()).isEqualTo("openai/gpt-5-mini");
+    }
+
+    @Test
     void aTakenIdIs409AndARecreatedIdContinuesItsHistory() {
         String id = "fixed-" + UUID.randomUUID().toString().substring(0, 8);
         String body = "{\"name\":\"routers/" + id + "\",\"defaultRoute\":{\"variants\":[{\"variant\":{\"modelId\":\"openai/gpt-5.2\"},\"weight\":100}]}}";

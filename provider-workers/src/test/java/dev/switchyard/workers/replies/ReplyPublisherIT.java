@@ -1,6 +1,9 @@
 package dev.switchyard.workers.replies;
 
 import dev.switchyard.events.ChatRequest;
+import dev.switchyard.events.ClientProtocol;
+import dev.switchyard.events.Completion;
+import dev.switchyard.events.CompletionStatus;
 import dev.switchyard.events.ReplyChunk;
 import dev.switchyard.schemas.Topics;
 import dev.switchyard.schemas.serde.EventSerdes;
@@ -16,6 +19,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -37,9 +41,8 @@ class ReplyPublisherIT {
     @Test
     void theFirstChunkOfEachAttemptGoesAtOnceAndReleasesTheChunksHeldBeforeIt() {
         ChatRequest request = TestRequests.hello().setStream(true).build();
-        try (KafkaSender chunks = new KafkaSender(producer, 100, "test-replies", Duration.ofHours(1));
-             KafkaSender completions = new KafkaSender(producer, 100, "test-completions")) {
-            ReplyPublisher publisher = new ReplyPublisher(chunks, completions, serdes);
+        try (KafkaSender chunks = new KafkaSender(producer, 100, "test-replies", Duration.ofHours(1))) {
+            ReplyPublisher publisher = new ReplyPublisher(chunks, serdes);
             ChunkWriter first = new ChunkWriter(publisher, request, "w-1", 1, Coalescing.OFF);
             first.content(Delta.text("Hel"), () -> HEADER, List::of);
             waitUntil(() -> producer.history().size() == 1); // seq 0: the client's first token, never held
@@ -62,9 +65,8 @@ class ReplyPublisherIT {
     @Test
     void anErrorChunkGoesAtOnceWithWhatWasHeldAheadOfIt() throws Exception {
         ChatRequest request = TestRequests.hello().setStream(true).build();
-        try (KafkaSender chunks = new KafkaSender(producer, 100, "test-replies", Duration.ofHours(1));
-             KafkaSender completions = new KafkaSender(producer, 100, "test-completions")) {
-            ReplyPublisher publisher = new ReplyPublisher(chunks, completions, serdes);
+        try (KafkaSender chunks = new KafkaSender(producer, 100, "test-replies", Duration.ofHours(1))) {
+            ReplyPublisher publisher = new ReplyPublisher(chunks, serdes);
             ChunkWriter writer = new ChunkWriter(publisher, request, "w-1", 1, Coalescing.OFF);
             writer.content(Delta.text("Hel"), () -> HEADER, List::of);
             writer.content(Delta.text("lo"), () -> HEADER, List::of);
@@ -77,6 +79,38 @@ class ReplyPublisherIT {
                     .extracting(c -> c.getSeq() + ":" + (c.getError() != null ? "error" : c.getText()))
                     .containsExactly("0:Hel", "1:lo", "2:error");
         }
+    }
+
+    @Test
+    void aCompletionFollowsItsOwnRequestsHeldChunksAndLeavesOtherRequestsHeld() throws Exception {
+        ChatRequest request = TestRequests.hello().setStream(true).build();
+        ChatRequest other = TestRequests.hello().setRequestId("other-request").setStream(true).build();
+        try (KafkaSender sender = new KafkaSender(producer, 100, "test-replies", Duration.ofHours(1))) {
+            ReplyPublisher publisher = new ReplyPublisher(sender, serdes);
+            ChunkWriter writer = new ChunkWriter(publisher, request, "w-1", 1, Coalescing.OFF);
+            ChunkWriter otherWriter = new ChunkWriter(publisher, other, "w-2", 1, Coalescing.OFF);
+            writer.content(Delta.text("Hel"), () -> HEADER, List::of);
+            otherWriter.content(Delta.text("Hi"), () -> HEADER, List::of);
+            writer.content(Delta.text("lo"), () -> HEADER, List::of);
+            otherWriter.content(Delta.text(" there"), () -> HEADER, List::of);
+            waitUntil(() -> sender.heldCount() == 2);
+
+            publisher.completion(completionOf(request))
+                    .get(10, TimeUnit.SECONDS);
+
+            assertThat(producer.history()).extracting(r -> r.topic() + ":" + r.key())
+                    .containsExactly(Topics.REPLIES + ":" + request.getRequestId(), Topics.REPLIES + ":other-request",
+                            Topics.REPLIES + ":" + request.getRequestId(), Topics.COMPLETIONS + ":" + request.getRequestId());
+            assertThat(sender.heldCount()).isEqualTo(1); // the other request's second chunk still waits for company
+        }
+    }
+
+    private static Completion completionOf(ChatRequest request) {
+        Instant now = Instant.now();
+        return Completion.newBuilder().setRequestId(request.getRequestId()).setReceivedAt(now).setCompletedAt(now)
+                .setProtocol(ClientProtocol.OPENAI_CHAT).setStream(true).setRequestedModel("openai/gpt-4o-mini")
+                .setModelId("openai/gpt-4o-mini").setProvider("openai").setStatus(CompletionStatus.OK).setHttpStatus(200)
+                .setAttempts(List.of()).setLatencyMs(5).build();
     }
 
     private ReplyChunk decode(ProducerRecord<String, byte[]> record) {

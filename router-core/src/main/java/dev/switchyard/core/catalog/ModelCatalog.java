@@ -153,6 +153,23 @@ public final class ModelCatalog {
         return fallback == null ? Optional.empty() : resolveTarget(fallback, name);
     }
 
+    /**
+     * The catalog model a name in a configuration stands for (a router's variant, a fallback list): an operator alias
+     * to a model, an id or alias, or the name without its date suffix, as {@link #resolve} reads a request's model;
+     * but never through the operator's {@code "*"} alias, so that a typo in a router is refused rather than routed to
+     * the default. Empty for routers and unknown names.
+     */
+    public Optional<CatalogModel> findConfigured(String name) {
+        if (name == null || name.isBlank() || ResolvedName.namesRouter(name)) {
+            return Optional.empty();
+        }
+        String target = operatorAliases.get(name);
+        if (target != null) {
+            return ResolvedName.namesRouter(target) ? Optional.empty() : findLenient(target);
+        }
+        return findLenient(name);
+    }
+
     /** An exact id or alias, else the same name (or its part after {@code provider/}) without a date suffix. */
     private Optional<CatalogModel> findLenient(String name) {
         Optional<CatalogModel> exact = find(name);

@@ -7,7 +7,8 @@ import dev.switchyard.events.FallbackPolicy;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Predicate;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The {@code fallback} object, the same on a router and on a request:
@@ -18,7 +19,12 @@ public final class FallbackPolicies {
     private FallbackPolicies() {
     }
 
-    public static FallbackPolicy parse(JsonNode node, String field, Predicate<String> knownModel) {
+    /**
+     * The object at {@code node} (null when absent), its {@code models} stored as catalog ids.
+     *
+     * @param catalogId the catalog id a model name stands for, empty when the catalog has none
+     */
+    public static FallbackPolicy parse(JsonNode node, String field, Function<String, Optional<String>> catalogId) {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return null;
         }
@@ -33,11 +39,10 @@ public final class FallbackPolicies {
             }
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < models.size(); i++) {
-                String id = models.get(i).asText("");
-                if (!knownModel.test(id)) {
-                    throw new RouterValidationException(field + ".models[" + i + "]", "unknown model '" + id + "'");
-                }
-                ids.add(id);
+                String name = models.get(i).asText("");
+                String entryField = field + ".models[" + i + "]";
+                ids.add(catalogId.apply(name).orElseThrow(
+                        () -> new RouterValidationException(entryField, "unknown model '" + name + "'")));
             }
             policy.setModels(ids);
         }

@@ -23,8 +23,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -40,11 +41,15 @@ public final class RouterDocuments {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 
-    private final Predicate<String> knownModel;
+    private final Function<String, Optional<String>> catalogId;
 
-    /** @param knownModel whether a model id can be routed to (the catalog's answer). */
-    public RouterDocuments(Predicate<String> knownModel) {
-        this.knownModel = knownModel;
+    /**
+     * @param catalogId the catalog id a model name stands for, empty when the catalog has none: routers may name
+     *                  models as requests do ({@code gpt-5.2}, a dated id, an alias) and are stored with catalog ids,
+     *                  so that reports, headers and Completions name a model one way
+     */
+    public RouterDocuments(Function<String, Optional<String>> catalogId) {
+        this.catalogId = catalogId;
     }
 
     /** A new router, version 1, from a create body. Its id comes from {@code name: "routers/<id>"} or {@code id}, else is generated. */
@@ -57,7 +62,7 @@ public final class RouterDocuments {
                 .setDisplayName(text(body, "displayName", "display_name"))
                 .setRoutes(parseRoutes(FallbackPolicies.first(body, "routes"), List.of()))
                 .setDefaultRoute(parseDefaultRoute(FallbackPolicies.first(body, "defaultRoute", "default_route"), null))
-                .setFallback(FallbackPolicies.parse(body.get("fallback"), "fallback", knownModel))
+                .setFallback(FallbackPolicies.parse(body.get("fallback"), "fallback", catalogId))
                 .setMetrics(parseMetrics(body.get("metrics")))
                 .setCreatedAt(now)
                 .setUpdatedAt(now)
@@ -103,7 +108,7 @@ public final class RouterDocuments {
                 case "displayName" -> next.setDisplayName(value == null || value.isNull() ? null : value.asText());
                 case "routes" -> next.setRoutes(parseRoutes(value, current.getRoutes()));
                 case "defaultRoute" -> next.setDefaultRoute(parseDefaultRoute(value, current.getDefaultRoute()));
-                case "fallback" -> next.setFallback(FallbackPolicies.parse(value, "fallback", knownModel));
+                case "fallback" -> next.setFallback(FallbackPolicies.parse(value, "fallback", catalogId));
                 case "metrics" -> next.setMetrics(parseMetrics(value));
                 default -> throw new IllegalStateException(field);
             }
@@ -258,14 +263,12 @@ public final class RouterDocuments {
             requireObject(item, vField);
             JsonNode variantBody = item.has("variant") ? item.get("variant") : item;
             requireObject(variantBody, vField + ".variant");
-            String modelId = text(variantBody, "model_id", "modelId");
-            if (modelId == null || modelId.isBlank()) {
+            String modelName = text(variantBody, "model_id", "modelId");
+            if (modelName == null || modelName.isBlank()) {
                 throw new RouterValidationException(vField + ".variant.model_id", "is required");
             }
-            if (!knownModel.test(modelId)) {
-                throw new RouterValidationException(vField + ".variant.model_id", "unknown model '" + modelId
-                        + "' (not in the model catalog; add it with a catalog file)");
-            }
+            String modelId = catalogId.apply(modelName).orElseThrow(() -> new RouterValidationException(
+                    vField + ".variant.model_id", "unknown model '" + modelName + "' (not in the model catalog; add it with a catalog file)"));
             JsonNode weightNode = FallbackPolicies.first(item, "weight");
             if (weightNode == null || !weightNode.isIntegralNumber() || weightNode.asInt() < 0 || weightNode.asInt() > 100) {
                 throw new RouterValidationException(vField + ".weight", "must be an integer from 0 to 100");

@@ -104,4 +104,21 @@ class ModelCatalogTest {
         assertThat(aliased.resolve("claude-sonnet-4-5").orElseThrow().model()).isEqualTo("anthropic/claude-sonnet-4-5");
         assertThat(aliased.all()).hasSize(catalog.all().size());
     }
+
+    @Test
+    void aConfiguredNameResolvesLikeARequestsModelButNeverThroughTheCatchAll(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("aliases.json");
+        Files.writeString(file, """
+                {"aliases": {"fast": "claude-haiku-4-5", "coding": "router/coding", "*": "openai/gpt-5-mini"}}
+                """);
+        ModelCatalog aliased = ModelCatalog.load(List.of(file));
+        assertThat(aliased.findConfigured("fast").orElseThrow().id()).isEqualTo("anthropic/claude-haiku-4-5");
+        assertThat(aliased.findConfigured("gpt-5.2").orElseThrow().id()).isEqualTo("openai/gpt-5.2");
+        assertThat(aliased.findConfigured("claude-haiku-4-5-20991231").orElseThrow().id()).isEqualTo("anthropic/claude-haiku-4-5");
+        // a request's unknown model goes to the operator's default; a router's typo must not
+        assertThat(aliased.resolve("gpt-5.2-typo").orElseThrow().model()).isEqualTo("openai/gpt-5-mini");
+        assertThat(aliased.findConfigured("gpt-5.2-typo")).isEmpty();
+        assertThat(aliased.findConfigured("coding")).isEmpty();
+        assertThat(aliased.findConfigured("router/coding")).isEmpty();
+    }
 }

@@ -3,6 +3,7 @@ package dev.switchyard.core.router;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchyard.core.catalog.CatalogModel;
 import dev.switchyard.core.catalog.ModelCatalog;
 import dev.switchyard.events.Route;
 import dev.switchyard.events.RouterConfig;
@@ -19,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RouterDocumentsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ModelCatalog CATALOG = ModelCatalog.builtIn();
-    private final RouterDocuments documents = new RouterDocuments(id -> CATALOG.find(id).isPresent());
+    private final RouterDocuments documents = new RouterDocuments(name -> CATALOG.findConfigured(name).map(CatalogModel::id));
     private final Instant now = Instant.parse("2026-11-24T10:00:00Z");
 
     private static JsonNode seed() throws Exception {
@@ -174,6 +175,37 @@ class RouterDocumentsTest {
         assertThat(config.getFallback().getTotalTimeoutMs()).isEqualTo(2000);
         assertThat(config.getFallback().getMaxAttempts()).isEqualTo(3);
         assertThat(config.getFallback().getModels()).containsExactly("anthropic/claude-haiku-4-5");
+    }
+
+    @Test
+    void namesModelsAsRequestsDoAndStoresTheirCatalogIds() throws Exception {
+        RouterConfig config = documents.create(json("""
+                {"routes": [{"condition": {"cel_expression": "tier == \\"pro\\""},
+                             "route": {"variants": [{"variant": {"modelId": "gpt-5.2"}, "weight": 50},
+                                                    {"variant": {"modelId": "claude-haiku-4-5-20991231"}, "weight": 50}]}}],
+                 "defaultRoute": {"variants": [{"variant": {"modelId": "claude-sonnet-4-6"}, "weight": 100}]},
+                 "fallback": {"models": ["gpt-5-mini"]}}
+                """), now, null);
+        assertThat(config.getRoutes().get(0).getVariants()).extracting(Variant::getModelId)
+                .containsExactly("openai/gpt-5.2", "anthropic/claude-haiku-4-5");
+        assertThat(config.getDefaultRoute().getVariants().get(0).getModelId()).isEqualTo("anthropic/claude-sonnet-4-6");
+        assertThat(config.getFallback().getModels()).containsExactly("openai/gpt-5-mini");
+
+        // A PATCH naming the same model another way keeps the variant (and its users' buckets).
+        String variantId = config.getRoutes().get(0).getVariants().get(0).getVariantId();
+        RouterConfig patched = documents.patch(config, json("""
+                {"routes": [{"condition": {"cel_expression": "tier == \\"pro\\""},
+                             "route": {"variants": [{"variant": {"modelId": "openai/gpt-5.2"}, "weight": 50},
+                                                    {"variant": {"modelId": "anthropic/claude-haiku-4-5"}, "weight": 50}]}}]}
+                """), List.of("routes"), now, null);
+        assertThat(variantId(patched.getRoutes().get(0), "openai/gpt-5.2")).isEqualTo(variantId);
+
+        assertInvalid("""
+                {"defaultRoute": {"variants": [{"variant": {"modelId": "gpt-5.2-typo"}, "weight": 100}]}}
+                """, "defaultRoute.variants[0].variant.model_id", "unknown model 'gpt-5.2-typo'");
+        assertInvalid("""
+                {"defaultRoute": {"variants": [{"variant": {"modelId": "gpt-5.2"}, "weight": 100}]}, "fallback": {"models": ["router/other"]}}
+                """, "fallback.models[0]", "unknown model");
     }
 
     private void assertInvalid(String body, String field, String reason) {

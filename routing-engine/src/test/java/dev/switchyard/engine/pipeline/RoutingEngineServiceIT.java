@@ -1,6 +1,7 @@
 package dev.switchyard.engine.pipeline;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchyard.core.catalog.CatalogModel;
 import dev.switchyard.core.catalog.ModelCatalog;
 import dev.switchyard.core.router.RouterDocuments;
 import dev.switchyard.events.ChatRequest;
@@ -50,7 +51,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RoutingEngineServiceIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ModelCatalog CATALOG = ModelCatalog.builtIn();
-    private static final RouterDocuments DOCUMENTS = new RouterDocuments(id -> CATALOG.find(id).isPresent());
+    private static final RouterDocuments DOCUMENTS = new RouterDocuments(name -> CATALOG.findConfigured(name).map(CatalogModel::id));
 
     private KafkaSettings kafka;
     private EventSerdes serdes;

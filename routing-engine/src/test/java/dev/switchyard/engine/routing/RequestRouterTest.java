@@ -1,6 +1,7 @@
 package dev.switchyard.engine.routing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchyard.core.catalog.CatalogModel;
 import dev.switchyard.core.catalog.ModelCatalog;
 import dev.switchyard.core.router.RouterDocuments;
 import dev.switchyard.events.Candidate;
@@ -21,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class RequestRouterTest {
     private static final ModelCatalog CATALOG = ModelCatalog.builtIn();
-    private static final RouterDocuments DOCUMENTS = new RouterDocuments(id -> CATALOG.find(id).isPresent());
+    private static final RouterDocuments DOCUMENTS = new RouterDocuments(name -> CATALOG.findConfigured(name).map(CatalogModel::id));
     private static final String SEED = """
             {"displayName": "User-Aware", "routes": [
               {"condition": {"cel_expression": "language == \\"es\\""}, "route": {"variants": [{"variant": {"modelId": "openai/gpt-5.2"}, "weight": 100}]}},
