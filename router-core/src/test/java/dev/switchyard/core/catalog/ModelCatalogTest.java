@@ -93,11 +93,8 @@ class ModelCatalogTest {
 
     @Test
     void operatorAliasesSendNamesToModelsOrRoutersAndUnknownNamesToADefault(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("aliases.json");
-        Files.writeString(file, """
-                {"aliases": {"fast": "claude-haiku-4-5", "gpt-5.2": "router/coding", "*": "router/default"}}
-                """);
-        ModelCatalog aliased = ModelCatalog.load(List.of(file));
+        ModelCatalog aliased = withAliases(dir, """
+                {"fast": "claude-haiku-4-5", "gpt-5.2": "router/coding", "*": "router/default"}""");
         assertThat(aliased.resolve("fast").orElseThrow().model()).isEqualTo("anthropic/claude-haiku-4-5");
         assertThat(aliased.resolve("gpt-5.2").orElseThrow().model()).isEqualTo("router/coding"); // the operator's alias wins
         assertThat(aliased.resolve("claude-3-5-haiku-20241022").orElseThrow().model()).isEqualTo("router/default");
@@ -107,11 +104,8 @@ class ModelCatalogTest {
 
     @Test
     void aConfiguredNameResolvesLikeARequestsModelButNeverThroughTheCatchAll(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("aliases.json");
-        Files.writeString(file, """
-                {"aliases": {"fast": "claude-haiku-4-5", "coding": "router/coding", "*": "openai/gpt-5-mini"}}
-                """);
-        ModelCatalog aliased = ModelCatalog.load(List.of(file));
+        ModelCatalog aliased = withAliases(dir, """
+                {"fast": "claude-haiku-4-5", "coding": "router/coding", "*": "openai/gpt-5-mini"}""");
         assertThat(aliased.findConfigured("fast").orElseThrow().id()).isEqualTo("anthropic/claude-haiku-4-5");
         assertThat(aliased.findConfigured("gpt-5.2").orElseThrow().id()).isEqualTo("openai/gpt-5.2");
         assertThat(aliased.findConfigured("claude-haiku-4-5-20991231").orElseThrow().id()).isEqualTo("anthropic/claude-haiku-4-5");
@@ -120,5 +114,12 @@ class ModelCatalogTest {
         assertThat(aliased.findConfigured("gpt-5.2-typo")).isEmpty();
         assertThat(aliased.findConfigured("coding")).isEmpty();
         assertThat(aliased.findConfigured("router/coding")).isEmpty();
+    }
+
+    /** The built-in catalog plus an operator file holding only {@code aliases}. */
+    private static ModelCatalog withAliases(Path dir, String aliases) throws Exception {
+        Path file = dir.resolve("aliases.json");
+        Files.writeString(file, "{\"aliases\": " + aliases + "}");
+        return ModelCatalog.load(List.of(file));
     }
 }
