@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The records the microbenchmarks work on: a router with 10 routes, a typical request, typical reply chunks. */
 final class BenchData {
@@ -47,7 +48,7 @@ final class BenchData {
         String body = "{\"displayName\":\"bench10\",\"routes\":[" + routes + "],\"defaultRoute\":{\"variants\":["
                 + "{\"variant\":{\"modelId\":\"openai/gpt-4.1\"},\"weight\":100}]}}";
         try {
-            return new RouterDocuments(java.util.Optional::of).create(JSON.readTree(body), Instant.now(), "jmh");
+            return new RouterDocuments(Optional::of).create(JSON.readTree(body), Instant.now(), "jmh");
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

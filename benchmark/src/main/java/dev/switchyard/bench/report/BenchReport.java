@@ -136,11 +136,11 @@ public final class BenchReport {
             String peer = peerGroup(c);
             t.row(s.shape(), s.stream() ? "yes" : "no", num(s.rate()), s.target(),
                     s.gatewayCpuMsPerRequest() == null ? "-" : num(s.gatewayCpuMsPerRequest()),
-                    s.target().equals("switchyard") ? num(c.get("jit")) : "-", num(c.get("switchyard")), num(c.get("kafka")), num(c.get("children")), num(c.get("mock")),
-                    num(c.get("loadgen")), peer == null ? "-" : num(c.get(peer)), num(s.cpuSeconds().get("other")),
-                    percent(s.machineBusyShare(cores)), num(r.get("switchyard")), num(r.get("kafka")), num(r.get("children")), num(r.get("mock")),
-                    num(r.get("loadgen")),
-                    peer == null ? "-" : num(r.get(peer)), num(s.loadAverage()));
+                    s.target().equals("switchyard") ? num(c.get("jit")) : "-", num(c.get("switchyard")),
+                    num(c.get("kafka")), num(c.get("children")), num(c.get("mock")), num(c.get("loadgen")),
+                    peer == null ? "-" : num(c.get(peer)), num(s.cpuSeconds().get("other")), percent(s.machineBusyShare(cores)),
+                    num(r.get("switchyard")), num(r.get("kafka")), num(r.get("children")), num(r.get("mock")),
+                    num(r.get("loadgen")), peer == null ? "-" : num(r.get(peer)), num(s.loadAverage()));
         }
         return t.render();
     }

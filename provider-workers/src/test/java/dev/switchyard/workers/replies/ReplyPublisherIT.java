@@ -95,8 +95,7 @@ class ReplyPublisherIT {
             otherWriter.content(Delta.text(" there"), () -> HEADER, List::of);
             waitUntil(() -> sender.heldCount() == 2);
 
-            publisher.completion(completionOf(request))
-                    .get(10, TimeUnit.SECONDS);
+            publisher.completion(completionOf(request)).get(10, TimeUnit.SECONDS);
 
             assertThat(producer.history()).extracting(r -> r.topic() + ":" + r.key())
                     .containsExactly(Topics.REPLIES + ":" + request.getRequestId(), Topics.REPLIES + ":other-request",
