@@ -2,6 +2,7 @@ package dev.switchyard.bench;
 
 import dev.switchyard.bench.async.AsyncThroughput;
 import dev.switchyard.bench.kafka.ReplyHopExperiment;
+import dev.switchyard.bench.kafka.BrokerRequests;
 import dev.switchyard.bench.kafka.TopicRecords;
 import dev.switchyard.bench.faults.FaultInjection;
 import dev.switchyard.bench.load.OpenLoopRunner;
@@ -73,7 +74,8 @@ public final class BenchRun {
             LOG.info("idle CPU (cores) just after start: {}", report.idleCpuCores);
             if (!o.skipHttp()) {
                 try (OpenLoopRunner runner = new OpenLoopRunner(2, o.connections(), Duration.ofSeconds(30));
-                     TopicRecords topicRecords = new TopicRecords(stack.bootstrapServers())) {
+                     TopicRecords topicRecords = new TopicRecords(stack.bootstrapServers());
+                     BrokerRequests brokerRequests = new BrokerRequests(stack.brokerJmxPort())) {
                     for (Shape shape : o.shapes()) {
                         List<Target> targets = targets(stack, portkey, shape);
                         for (boolean stream : o.streamModes()) {
@@ -87,12 +89,15 @@ public final class BenchRun {
                                 for (Target target : targets) {
                                     double load = ProcStat.loadAverage();
                                     Map<String, Long> offsetsBefore = topicRecords.endOffsets();
+                                    Map<String, Long> requestsBefore = brokerRequests.served();
                                     cpu.start();
                                     StepMeasurement.Snapshot s = runner.run(target, shape, stream, rate, o.duration(), o.drain());
                                     Map<String, Double> used = cpu.stop();
+                                    boolean switchyard = target.name().equals("switchyard");
                                     Map<String, Double> records = TopicRecords.perAnswer(offsetsBefore, topicRecords.endOffsets(), s.ok());
+                                    Map<String, Double> requests = TopicRecords.perAnswer(requestsBefore, brokerRequests.served(), s.ok());
                                     StepResult r = StepResult.of(shape.name(), stream, target.name(), rate, s, used, cpu.rss(), load,
-                                            target.name().equals("switchyard") ? records : Map.of());
+                                            switchyard ? records : Map.of(), switchyard ? requests : Map.of());
                                     report.steps.add(r);
                                     LOG.info("{} stream={} {} @ {} rps: {} ok, {} errors, TTFT p50/p99 {}, total p50/p99 {}, gateway CPU {} ms/req",
                                             shape.name(), stream, target.name(), rate, r.ok(), r.errors(),

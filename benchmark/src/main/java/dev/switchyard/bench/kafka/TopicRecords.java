@@ -46,7 +46,10 @@ public final class TopicRecords implements AutoCloseable {
         }
     }
 
-    /** Records gained per topic between two {@link #endOffsets()}, per answer; topics that gained none are left out. */
+    /**
+     * What each counter gained between two readings, per answer; counters that gained nothing are left out. For
+     * records per topic ({@link #endOffsets()}) and for the broker's requests per kind ({@link BrokerRequests#served()}).
+     */
     public static Map<String, Double> perAnswer(Map<String, Long> before, Map<String, Long> after, long answers) {
         Map<String, Double> out = new TreeMap<>();
         if (answers <= 0) {

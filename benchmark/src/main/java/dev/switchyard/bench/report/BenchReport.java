@@ -68,6 +68,12 @@ public final class BenchReport {
                         + "its 1 s commits move a few records of one step into the next):\n\n");
                 md.append(kafkaRecordsTable()).append('\n');
             }
+            if (steps.stream().anyMatch(st -> !st.kafkaRequestsPerAnswer().isEmpty())) {
+                md.append("Kafka requests the broker served per successful request in Switchyard's steps (its own request "
+                        + "metrics over JMX; the broker's CPU follows these, not records; Fetch includes the metrics stage's "
+                        + "lazy fetches, other = offset commits, heartbeats and the metrics stage's transactions):\n\n");
+                md.append(kafkaRequestsTable()).append('\n');
+            }
         }
         if (!async.isEmpty()) {
             md.append("Async throughput (ChatRequest produced onto llm.requests, Completion counted off llm.completions):\n\n");
@@ -171,6 +177,24 @@ public final class BenchReport {
             t.row(s.shape(), s.stream() ? "yes" : "no", num(s.rate()), num(total), num(k.get("llm.requests")),
                     num(k.get("llm.dispatch")), num(k.get("llm.replies")), num(k.get("llm.completions")), num(metrics),
                     num(internal), num(other));
+        }
+        return t.render();
+    }
+
+    private String kafkaRequestsTable() {
+        Table t = new Table("shape", "stream", "rate", "total", "Produce", "Fetch", "other");
+        for (StepResult s : steps) {
+            Map<String, Double> k = s.kafkaRequestsPerAnswer();
+            if (k.isEmpty()) {
+                continue;
+            }
+            double total = k.values().stream().mapToDouble(Double::doubleValue).sum();
+            double produce = k.getOrDefault("Produce", 0.0);
+            // FetchConsumer counts the consumers' fetches again inside Fetch (followers' would be FetchFollower).
+            double fetch = k.getOrDefault("Fetch", 0.0);
+            total -= k.getOrDefault("FetchConsumer", 0.0);
+            t.row(s.shape(), s.stream() ? "yes" : "no", num(s.rate()), num(total), num(produce), num(fetch),
+                    num(total - produce - fetch));
         }
         return t.render();
     }

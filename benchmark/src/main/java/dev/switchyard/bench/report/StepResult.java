@@ -15,11 +15,13 @@ public record StepResult(String shape, boolean stream, String target, double rat
                          Percentiles ttft, Percentiles total, Percentiles chunkLateness, Percentiles chunkGap,
                          double sendLagP99Ms, double contentChunksPerAnswer,
                          Map<String, Double> cpuSeconds, Map<String, Double> cpuMsPerRequest,
-                         Map<String, Double> rssMiB, double loadAverage, Map<String, Double> kafkaRecordsPerAnswer) {
+                         Map<String, Double> rssMiB, double loadAverage, Map<String, Double> kafkaRecordsPerAnswer,
+                         Map<String, Double> kafkaRequestsPerAnswer) {
 
     public static StepResult of(String shape, boolean stream, String target, double rate,
                                 StepMeasurement.Snapshot s, Map<String, Double> cpu, Map<String, Long> rss,
-                                double loadAverage, Map<String, Double> kafkaRecordsPerAnswer) {
+                                double loadAverage, Map<String, Double> kafkaRecordsPerAnswer,
+                                Map<String, Double> kafkaRequestsPerAnswer) {
         Map<String, Double> perRequest = new LinkedHashMap<>();
         cpu.forEach((group, seconds) -> {
             if (!group.equals("wall")) {
@@ -39,7 +41,7 @@ public record StepResult(String shape, boolean stream, String target, double rat
                 Percentiles.of(s.chunkLateness()), Percentiles.of(s.chunkGap()),
                 Percentiles.round(s.sendLag().getValueAtPercentile(99) / 1000.0),
                 s.ok() == 0 ? 0 : Percentiles.round((double) s.contentChunks() / s.ok()), cpuRounded, perRequest, mib,
-                loadAverage, kafkaRecordsPerAnswer);
+                loadAverage, kafkaRecordsPerAnswer, kafkaRequestsPerAnswer);
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchyard.bench.faults.FaultInjection;
 import dev.switchyard.bench.faults.FaultyUpstream;
+import dev.switchyard.bench.kafka.BrokerRequests;
 import dev.switchyard.launcher.SwitchyardMain;
 import dev.switchyard.testsupport.mock.MockProviderMain;
 import dev.switchyard.testsupport.services.ChildProcess;
@@ -54,6 +55,7 @@ public final class BenchStack implements AutoCloseable {
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private KafkaBroker broker;
+    private int brokerJmxPort;
     private SchemaRegistry registry;
     private ChildProcess mock;
     private ChildProcess switchyard;
@@ -93,7 +95,11 @@ public final class BenchStack implements AutoCloseable {
                 List.of("--host", "127.0.0.1", "--port", Integer.toString(mockPort), "--instances", "2"), Map.of(),
                 variable -> false, workDir));
         mockUrl = "http://127.0.0.1:" + mockPort;
-        broker = remember(KafkaBroker.builder().dataDir(workDir.resolve("kafka")).jvmArgs(brokerJvm.toArray(String[]::new))
+        // The broker's JMX (loopback) lets the report count the Kafka requests each step cost (BrokerRequests).
+        brokerJmxPort = FreePorts.find();
+        List<String> brokerOptions = new ArrayList<>(brokerJvm);
+        brokerOptions.addAll(BrokerRequests.jvmOptions(brokerJmxPort));
+        broker = remember(KafkaBroker.builder().dataDir(workDir.resolve("kafka")).jvmArgs(brokerOptions.toArray(String[]::new))
                 .build().start());
         registry = remember(SchemaRegistry.builder().build().start());
         LOG.info("Kafka at {}, registry at {}, mock at {} ({} s)", broker.bootstrapServers(), registry.url(), mockUrl,
@@ -207,6 +213,11 @@ public final class BenchStack implements AutoCloseable {
 
     public long switchyardPid() {
         return switchyard.pid();
+    }
+
+    /** The broker's JMX port (loopback, no authentication), for {@link BrokerRequests}. */
+    public int brokerJmxPort() {
+        return brokerJmxPort;
     }
 
     public long brokerPid() {
