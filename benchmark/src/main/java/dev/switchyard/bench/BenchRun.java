@@ -1,8 +1,8 @@
 package dev.switchyard.bench;
 
 import dev.switchyard.bench.async.AsyncThroughput;
-import dev.switchyard.bench.kafka.ReplyHopExperiment;
 import dev.switchyard.bench.kafka.BrokerRequests;
+import dev.switchyard.bench.kafka.ReplyHopExperiment;
 import dev.switchyard.bench.kafka.TopicRecords;
 import dev.switchyard.bench.faults.FaultInjection;
 import dev.switchyard.bench.load.OpenLoopRunner;
