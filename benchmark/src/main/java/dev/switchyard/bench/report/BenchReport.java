@@ -71,7 +71,8 @@ public final class BenchReport {
             if (steps.stream().anyMatch(st -> !st.kafkaRequestsPerAnswer().isEmpty())) {
                 md.append("Kafka requests the broker served per successful request in Switchyard's steps (its own request "
                         + "metrics over JMX; the broker's CPU follows these, not records; Fetch includes the metrics stage's "
-                        + "lazy fetches, other = offset commits, heartbeats and the metrics stage's transactions):\n\n");
+                        + "lazy fetches; other = every other kind: offset commits, heartbeats, metadata, the metrics stage's "
+                        + "transactions):\n\n");
                 md.append(kafkaRequestsTable()).append('\n');
             }
         }
