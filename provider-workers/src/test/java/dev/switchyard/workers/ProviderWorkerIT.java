@@ -10,6 +10,7 @@ import dev.switchyard.events.Control;
 import dev.switchyard.events.ControlAction;
 import dev.switchyard.events.Dispatch;
 import dev.switchyard.events.FallbackPolicy;
+import dev.switchyard.events.ReasoningConfig;
 import dev.switchyard.events.ReplyAddress;
 import dev.switchyard.events.ReplyChunk;
 import dev.switchyard.schemas.Topics;
@@ -128,7 +129,9 @@ class ProviderWorkerIT {
 
     @Test
     void streamsAnOpenAiAnswerToTheReplyPartitionAndRecordsItsCompletion() {
+        // gpt-5.2 reasoning at effort low takes no temperature: the note says so.
         ChatRequest request = request("Hi there").setMaxTokens(50).setTemperature(0.3).setUserId("user-1")
+                .setReasoning(ReasoningConfig.newBuilder().setEffort("low").build())
                 .setMetadata(Map.of("tier", "gold", "language", "es")).build();
         dispatch(request, List.of("openai/gpt-5.2"), null);
 

@@ -105,6 +105,31 @@ class OpenAiSdkCompatIT {
     }
 
     @Test
+    void oneReasoningEffortIsAnsweredByModelsWithDifferentEfforts() {
+        // A router splitting users between gpt-5-mini, gpt-5.2, o3 and gpt-4.1 sends each the same request: OpenAI
+        // refuses "minimal" on gpt-5.2 and o3, and temperature and logprobs on a model that reasons (the mock too).
+        for (String model : List.of("gpt-5-mini", "gpt-5.2", "o3", "gpt-4.1")) {
+            ChatCompletion completion = client.chat().completions().create(ChatCompletionCreateParams.builder()
+                    .model(model).addUserMessage("Quick, " + model).reasoningEffort(ReasoningEffort.MINIMAL)
+                    .temperature(0.3).logprobs(true).topLogprobs(2).build());
+            assertThat(completion.choices().get(0).message().content()).hasValueSatisfying(t -> assertThat(t).startsWith("Hello from " + model + "."));
+        }
+        JsonNode mini = stack.upstream("gpt-5-mini", 1).get(0).body();
+        assertThat(mini.get("reasoning_effort").asText()).isEqualTo("minimal");
+        assertThat(mini.has("temperature") || mini.has("logprobs") || mini.has("top_logprobs")).isFalse();
+        JsonNode gpt52 = stack.upstream("gpt-5.2", 1).get(0).body();
+        assertThat(gpt52.get("reasoning_effort").asText()).isEqualTo("none"); // its closest, where it samples
+        assertThat(gpt52.get("temperature").asDouble()).isEqualTo(0.3);
+        assertThat(gpt52.get("logprobs").asBoolean()).isTrue();
+        JsonNode o3 = stack.upstream("o3", 1).get(0).body();
+        assertThat(o3.get("reasoning_effort").asText()).isEqualTo("low");
+        assertThat(o3.has("temperature") || o3.has("logprobs")).isFalse();
+        JsonNode other = stack.upstream("gpt-4.1", 1).get(0).body();
+        assertThat(other.has("reasoning_effort")).isFalse();
+        assertThat(other.get("top_logprobs").asInt()).isEqualTo(2);
+    }
+
+    @Test
     void streamingChatWithUsageAndLogprobs() {
         ChatCompletionAccumulator accumulator = ChatCompletionAccumulator.create();
         List<ChatCompletionChunk> chunks = new ArrayList<>();

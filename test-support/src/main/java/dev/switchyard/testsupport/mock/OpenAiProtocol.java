@@ -7,7 +7,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /** OpenAI Chat Completions ({@code POST /v1/chat/completions}). */
 final class OpenAiProtocol extends ProtocolHandler {
@@ -26,11 +25,12 @@ final class OpenAiProtocol extends ProtocolHandler {
     private static final Set<String> PART_TYPES = Set.of("text", "image_url", "input_audio", "refusal", "file");
     /** Sampling fields OpenAI's reasoning models refuse. */
     private static final List<String> REFUSED_BY_REASONING_MODELS = List.of("presence_penalty", "frequency_penalty", "logit_bias");
-    private static final Pattern REASONING = Pattern.compile("^(gpt-5(?!.*-chat).*|o[0-9].*)$");
+    /** Refused by reasoning models too, unless they sample ({@link OpenAiReasoningRules#samples}). */
+    private static final List<String> SAMPLING_FIELDS = List.of("top_p", "logprobs", "top_logprobs");
 
     /** Whether the model is one of OpenAI's reasoning models (gpt-5*, o1, o3, o4-mini, ...). */
     static boolean isReasoningModel(String model) {
-        return model != null && REASONING.matcher(model).matches();
+        return model != null && OpenAiReasoningRules.of(model).isPresent();
     }
 
     @Override
@@ -131,16 +131,35 @@ final class OpenAiProtocol extends ProtocolHandler {
                         + "but got " + temperature.asText() + " instead.", "temperature", "decimal_below_min_value");
             }
         }
-        if (isReasoningModel(model.asText())) {
+        JsonNode effort = body.get("reasoning_effort");
+        OpenAiReasoningRules reasoning = OpenAiReasoningRules.of(model.asText()).orElse(null);
+        if (reasoning != null) {
             JsonNode maxTokens = body.get("max_tokens");
             if (maxTokens != null && !maxTokens.isNull()) {
                 return ApiError.invalid("Unsupported parameter: 'max_tokens' is not supported with this model. "
                         + "Use 'max_completion_tokens' instead.", "max_tokens", "unsupported_parameter");
             }
-            if (temperature != null && !temperature.isNull() && temperature.asDouble() != 1.0) {
+            String effortSent = effort == null || effort.isNull() ? null : effort.asText();
+            if (effortSent != null) {
+                ApiError refused = reasoning.refuseEffort(effortSent, "reasoning_effort");
+                if (refused != null) {
+                    return refused;
+                }
+            }
+            boolean samples = reasoning.samples(effortSent);
+            if (!samples && temperature != null && !temperature.isNull() && temperature.asDouble() != 1.0) {
                 return ApiError.invalid("Unsupported value: 'temperature' does not support " + temperature.asText()
                         + " with this model. Only the default (1) value is supported.", "temperature",
                         "unsupported_value");
+            }
+            for (String field : SAMPLING_FIELDS) {
+                JsonNode value = body.get(field);
+                boolean set = value != null && !value.isNull() && !(value.isBoolean() && !value.asBoolean())
+                        && !("top_p".equals(field) && value.asDouble() == 1.0);
+                if (!samples && set) {
+                    return ApiError.invalid("Unsupported parameter: '" + field + "' is not supported with this model.",
+                            field, "unsupported_parameter");
+                }
             }
             for (String field : REFUSED_BY_REASONING_MODELS) {
                 if (body.hasNonNull(field)) {
@@ -148,9 +167,7 @@ final class OpenAiProtocol extends ProtocolHandler {
                             field, "unsupported_parameter");
                 }
             }
-        }
-        JsonNode effort = body.get("reasoning_effort");
-        if (effort != null && !effort.isNull() && !isReasoningModel(model.asText())) {
+        } else if (effort != null && !effort.isNull()) {
             return ApiError.invalid("Unsupported parameter: 'reasoning_effort' is not supported with this model.",
                     "reasoning_effort", "unsupported_parameter");
         }

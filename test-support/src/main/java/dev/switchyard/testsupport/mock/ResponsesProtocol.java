@@ -61,16 +61,28 @@ final class ResponsesProtocol extends ProtocolHandler {
                 return e;
             }
         }
-        boolean reasoningModel = OpenAiProtocol.isReasoningModel(model.asText());
-        JsonNode temperature = body.get("temperature");
-        if (reasoningModel && temperature != null && !temperature.isNull() && temperature.asDouble() != 1.0) {
-            return ApiError.invalid("Unsupported parameter: 'temperature' is not supported with this model.",
-                    "temperature", "unsupported_parameter");
-        }
+        OpenAiReasoningRules rules = OpenAiReasoningRules.of(model.asText()).orElse(null);
         JsonNode reasoning = body.get("reasoning");
-        if (!reasoningModel && reasoning != null && reasoning.hasNonNull("effort")) {
+        String effort = reasoning != null && reasoning.path("effort").isTextual() ? reasoning.get("effort").asText() : null;
+        if (rules == null && effort != null) {
             return ApiError.invalid("Unsupported parameter: 'reasoning.effort' is not supported with this model.",
                     "reasoning.effort", "unsupported_parameter");
+        }
+        if (rules != null && effort != null && rules.refuseEffort(effort, "reasoning.effort") != null) {
+            return rules.refuseEffort(effort, "reasoning.effort");
+        }
+        if (rules != null && !rules.samples(effort)) {
+            for (String field : List.of("temperature", "top_p")) {
+                JsonNode value = body.get(field);
+                if (value != null && !value.isNull() && value.asDouble() != 1.0) {
+                    return ApiError.invalid("Unsupported parameter: '" + field + "' is not supported with this model.",
+                            field, "unsupported_parameter");
+                }
+            }
+            if (body.hasNonNull("top_logprobs")) {
+                return ApiError.invalid("Unsupported parameter: 'top_logprobs' is not supported with this model.",
+                        "top_logprobs", "unsupported_parameter");
+            }
         }
         JsonNode tools = body.get("tools");
         if (tools != null && !tools.isNull()) {

@@ -178,10 +178,10 @@ class MockOpenAiTest {
         assertThat(Http.post(url, body("gpt-5.2", "hi", ",\"max_completion_tokens\":100")).statusCode())
                 .isEqualTo(200);
 
-        r = Http.post(url, body("gpt-5.2", "hi", ",\"temperature\":0.2"));
+        r = Http.post(url, body("gpt-5", "hi", ",\"temperature\":0.2"));
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(Http.json(r.body()).path("error").path("param").asText()).isEqualTo("temperature");
-        assertThat(Http.post(url, body("gpt-5.2", "hi", ",\"temperature\":1")).statusCode()).isEqualTo(200);
+        assertThat(Http.post(url, body("gpt-5", "hi", ",\"temperature\":1")).statusCode()).isEqualTo(200);
         assertThat(Http.post(url, body("gpt-4o", "hi", ",\"temperature\":0.2")).statusCode()).isEqualTo(200);
     }
 

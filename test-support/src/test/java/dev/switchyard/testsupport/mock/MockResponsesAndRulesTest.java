@@ -91,7 +91,11 @@ class MockResponsesAndRulesTest {
                 "No tool call found");
         assertRefused(Http.post(responses(), "{\"model\":\"gpt-5.2\",\"input\":[{\"type\":\"reasoning\",\"id\":\"rs_1\",\"summary\":[],"
                 + "\"encrypted_content\":\"anthropic-signature\"},{\"role\":\"user\",\"content\":\"x\"}]}"), "could not be verified");
-        assertRefused(Http.post(responses(), "{\"model\":\"gpt-5.2\",\"input\":\"x\",\"temperature\":0.2}"), "temperature");
+        assertRefused(Http.post(responses(), "{\"model\":\"gpt-5\",\"input\":\"x\",\"temperature\":0.2}"), "temperature");
+        assertRefused(Http.post(responses(), "{\"model\":\"gpt-5.2\",\"input\":\"x\",\"reasoning\":{\"effort\":\"low\"},\"temperature\":0.2}"),
+                "temperature");
+        assertRefused(Http.post(responses(), "{\"model\":\"gpt-5.2\",\"input\":\"x\",\"reasoning\":{\"effort\":\"minimal\"}}"),
+                "'reasoning.effort' does not support 'minimal'");
         assertRefused(Http.post(responses(), "{\"model\":\"gpt-4.1\",\"input\":\"x\",\"reasoning\":{\"effort\":\"low\"}}"), "reasoning.effort");
     }
 
@@ -163,6 +167,28 @@ class MockResponsesAndRulesTest {
                 + "\"cache_control\":{\"type\":\"ephemeral\"}}]}]}"), "cache_control");
         assertRefused(Http.post(chat(), "{\"model\":\"gpt-4.1\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},"
                 + "{\"role\":\"assistant\",\"content\":\"a\",\"thinking_blocks\":[]},{\"role\":\"user\",\"content\":\"b\"}]}"), "thinking_blocks");
+    }
+
+    @Test
+    void reasoningModelsTakeTheirOwnEffortsAndSampleOnlyWhenTheyDoNotReason() {
+        String hi = "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
+        assertRefused(Http.post(chat(), "{\"model\":\"gpt-5.2\"," + hi + ",\"reasoning_effort\":\"minimal\"}"),
+                "Unsupported value: 'reasoning_effort' does not support 'minimal' with this model. Supported values are: "
+                        + "'none', 'low', 'medium', 'high', and 'xhigh'.");
+        assertRefused(Http.post(chat(), "{\"model\":\"gpt-5-mini\"," + hi + ",\"reasoning_effort\":\"none\"}"), "does not support 'none'");
+        assertRefused(Http.post(chat(), "{\"model\":\"o3\"," + hi + ",\"reasoning_effort\":\"minimal\"}"), "does not support 'minimal'");
+        assertRefused(Http.post(chat(), "{\"model\":\"o3\"," + hi + ",\"logprobs\":true}"), "Unsupported parameter: 'logprobs'");
+        assertRefused(Http.post(chat(), "{\"model\":\"gpt-5.2\"," + hi + ",\"reasoning_effort\":\"low\",\"logprobs\":true}"),
+                "Unsupported parameter: 'logprobs'");
+        assertRefused(Http.post(chat(), "{\"model\":\"gpt-5.2\"," + hi + ",\"reasoning_effort\":\"low\",\"temperature\":0.2}"),
+                "'temperature' does not support 0.2");
+        // At effort none (gpt-5.2's default) it samples like a model that does not reason.
+        assertThat(Http.post(chat(), "{\"model\":\"gpt-5.2\"," + hi + ",\"temperature\":0.2,\"top_p\":0.9,\"logprobs\":true,\"top_logprobs\":2}")
+                .statusCode()).isEqualTo(200);
+        assertThat(Http.post(chat(), "{\"model\":\"gpt-5-mini\"," + hi + ",\"reasoning_effort\":\"minimal\"}").statusCode()).isEqualTo(200);
+        assertThat(Http.post(chat(), "{\"model\":\"gpt-5.2-chat-latest\"," + hi + ",\"reasoning_effort\":\"medium\"}").statusCode()).isEqualTo(200);
+        assertRefused(Http.post(chat(), "{\"model\":\"gpt-5-chat-latest\"," + hi + ",\"reasoning_effort\":\"low\"}"),
+                "Unsupported parameter: 'reasoning_effort'");
     }
 
     @Test

@@ -17,6 +17,7 @@ import dev.switchyard.workers.providers.translate.UserIds;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -40,6 +41,8 @@ public final class OpenAiRequestBuilder {
      * variants answer.
      */
     private static final List<String> REFUSED_BY_REASONING_MODELS = List.of("presence_penalty", "frequency_penalty", "logit_bias");
+    /** Refused by reasoning models too, except where {@link ReasoningLevels} says they take sampling fields. */
+    private static final List<String> LOGPROBS = List.of("logprobs", "top_logprobs");
     /** OpenAI allows at most this many stop sequences. */
     private static final int MAX_STOP = 4;
 
@@ -100,20 +103,32 @@ public final class OpenAiRequestBuilder {
         }
 
         boolean reasoning = isReasoningModel(model);
+        Optional<ReasoningLevels> levels = reasoning ? ReasoningLevels.of(model.upstream()) : Optional.empty();
+        String effort = reasoningEffort(request, model, reasoning, levels, body, notes);
+        boolean sampling = !reasoning || levels.map(l -> l.acceptsSampling(effort)).orElse(false);
+        boolean samplingAtNone = levels.map(ReasoningLevels::samplingWithoutReasoning).orElse(false);
+        String onlyAtNone = " takes it only at reasoning_effort none";
         if (request.getTemperature() != null) {
-            if (reasoning && request.getTemperature() != 1.0) {
+            if (!sampling && request.getTemperature() != 1.0) {
                 notes.add("temperature " + request.getTemperature() + " dropped: " + model.id()
-                        + " is a reasoning model and only accepts the default (1)");
+                        + (samplingAtNone ? onlyAtNone : " is a reasoning model and only accepts the default (1)"));
             } else {
                 body.put("temperature", request.getTemperature());
             }
         }
         if (request.getTopP() != null) {
-            if (reasoning && request.getTopP() != 1.0) {
+            if (!sampling && request.getTopP() != 1.0) {
                 notes.add("top_p " + request.getTopP() + " dropped: " + model.id()
-                        + " is a reasoning model and only accepts the default (1)");
+                        + (samplingAtNone ? onlyAtNone : " is a reasoning model and only accepts the default (1)"));
             } else {
                 body.put("top_p", request.getTopP());
+            }
+        }
+        if (!sampling) {
+            for (String field : LOGPROBS) {
+                if (body.remove(field) != null) {
+                    notes.add(field + " dropped: " + model.id() + (samplingAtNone ? onlyAtNone : " is a reasoning model and refuses it"));
+                }
             }
         }
         if (reasoning) {
@@ -123,7 +138,6 @@ public final class OpenAiRequestBuilder {
                 }
             }
         }
-        reasoningEffort(request, model, reasoning, body, notes);
         if (request.getMaxTokens() != null) {
             // OpenAI's reasoning models reject max_tokens: their limit covers hidden reasoning tokens too.
             body.put(reasoning && quirks.maxCompletionTokens() ? "max_completion_tokens" : "max_tokens", request.getMaxTokens());
@@ -215,32 +229,47 @@ public final class OpenAiRequestBuilder {
     }
 
     /**
-     * The client's reasoning request (from any protocol) as {@code reasoning_effort}, unless it sent one itself; for a
-     * model that does not reason, neither (the client's own is removed).
+     * The client's reasoning request (from any protocol, its own {@code reasoning_effort} included) as the closest
+     * {@code reasoning_effort} the model accepts ({@link ReasoningLevels}); for a model that does not reason, none (the
+     * client's own is removed). Returns the effort sent, or null when none is.
      */
-    private static void reasoningEffort(ChatRequest request, CatalogModel model, boolean reasoningModel, ObjectNode body, List<String> notes) {
+    private static String reasoningEffort(ChatRequest request, CatalogModel model, boolean reasoningModel,
+                                          Optional<ReasoningLevels> levels, ObjectNode body, List<String> notes) {
         String effort = request.getReasoning() == null ? null : ReasoningEfforts.effortOf(request.getReasoning());
+        JsonNode own = body.remove("reasoning_effort");
         if (!reasoningModel && !model.supports("reasoning")) {
             // Also the client's own reasoning_effort: OpenAI refuses it on a model that does not reason ("Unrecognized
             // request argument supplied"), and a router's variant without reasoning must answer what another variant
             // with reasoning answers.
-            boolean given = body.remove("reasoning_effort") != null;
-            if (given || (effort != null && !"none".equals(effort))) {
+            if (own != null || (effort != null && !"none".equals(effort))) {
                 notes.add("reasoning request dropped: " + model.id() + " is not a reasoning model");
             }
-            return;
+            return null;
         }
-        if (effort == null || body.has("reasoning_effort")) {
-            return;
+        String asked = own != null && own.isTextual() ? own.asText() : effort;
+        if (asked == null) {
+            return null;
         }
-        if ("none".equals(effort) && reasoningModel) {
-            effort = "minimal"; // the lowest level every OpenAI reasoning model accepts
+        String sent;
+        if (levels.isPresent()) {
+            Optional<String> closest = levels.get().closest(asked);
+            if (closest.isEmpty()) {
+                notes.add("reasoning_effort " + asked + " dropped: " + model.id() + " takes no reasoning effort");
+                return null;
+            }
+            sent = closest.get();
+        } else {
+            // A reasoning model this worker has no levels for: "minimal" is the lowest level the older ones accept.
+            sent = own != null ? asked : ReasoningEfforts.openAiEffort("none".equals(asked) ? "minimal" : asked);
         }
-        String openAi = ReasoningEfforts.openAiEffort(effort);
-        body.put("reasoning_effort", openAi);
-        if (request.getProtocol() != ClientProtocol.OPENAI_CHAT || !openAi.equals(request.getReasoning().getEffort())) {
-            notes.add("reasoning request mapped to reasoning_effort=" + openAi);
+        body.put("reasoning_effort", sent);
+        if (own == null && (request.getProtocol() != ClientProtocol.OPENAI_CHAT || !sent.equals(request.getReasoning().getEffort()))) {
+            notes.add("reasoning request mapped to reasoning_effort=" + sent);
+        } else if (own != null && !sent.equals(asked)) {
+            notes.add("reasoning_effort " + asked + " sent as " + sent + ", the closest " + model.id() + " accepts "
+                    + levels.map(ReasoningLevels::efforts).orElse(List.of()));
         }
+        return sent;
     }
 
     private static void applyQuirks(ObjectNode body, HostQuirks quirks, CatalogModel model, List<String> notes) {

@@ -8,6 +8,7 @@ import dev.switchyard.events.ChatRequest;
 import dev.switchyard.events.ClientProtocol;
 import dev.switchyard.workers.Json;
 import dev.switchyard.workers.providers.openai.OpenAiRequestBuilder;
+import dev.switchyard.workers.providers.openai.ReasoningLevels;
 import dev.switchyard.workers.providers.translate.Capabilities;
 import dev.switchyard.workers.providers.translate.ChatMessages;
 import dev.switchyard.workers.providers.translate.ExtraFields;
@@ -18,6 +19,7 @@ import dev.switchyard.workers.providers.translate.UserIds;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -85,19 +87,27 @@ public final class ResponsesRequestBuilder {
         responseFormat(body, request.getResponseFormatJson());
 
         boolean reasoningModel = OpenAiRequestBuilder.isReasoningModel(model) || model.supports("reasoning");
+        Optional<ReasoningLevels> levels = reasoningModel ? ReasoningLevels.of(model.upstream()) : Optional.empty();
+        String effort = reasoning(request, model, reasoningModel, levels, body, notes);
+        boolean sampling = !reasoningModel || levels.map(l -> l.acceptsSampling(effort)).orElse(false);
+        String refused = levels.map(ReasoningLevels::samplingWithoutReasoning).orElse(false)
+                ? " takes it only at reasoning effort none" : " is a reasoning model";
         if (request.getTemperature() != null) {
-            if (reasoningModel && request.getTemperature() != 1.0) {
-                notes.add("temperature " + request.getTemperature() + " dropped: " + model.id() + " is a reasoning model");
+            if (!sampling && request.getTemperature() != 1.0) {
+                notes.add("temperature " + request.getTemperature() + " dropped: " + model.id() + refused);
             } else {
                 body.put("temperature", request.getTemperature());
             }
         }
         if (request.getTopP() != null) {
-            if (reasoningModel && request.getTopP() != 1.0) {
-                notes.add("top_p " + request.getTopP() + " dropped: " + model.id() + " is a reasoning model");
+            if (!sampling && request.getTopP() != 1.0) {
+                notes.add("top_p " + request.getTopP() + " dropped: " + model.id() + refused);
             } else {
                 body.put("top_p", request.getTopP());
             }
+        }
+        if (!sampling && body.remove("top_logprobs") != null) {
+            notes.add("top_logprobs dropped: " + model.id() + refused);
         }
         if (!request.getStop().isEmpty()) {
             notes.add("stop sequences dropped: the Responses API has none");
@@ -105,7 +115,6 @@ public final class ResponsesRequestBuilder {
         if (request.getSeed() != null) {
             notes.add("seed dropped: the Responses API has none");
         }
-        reasoning(request, model, reasoningModel, body, notes);
         if (request.getMaxTokens() != null) {
             body.put("max_output_tokens", request.getMaxTokens());
         }
@@ -320,10 +329,16 @@ public final class ResponsesRequestBuilder {
         }
     }
 
-    private static void reasoning(ChatRequest request, CatalogModel model, boolean reasoningModel, ObjectNode body, List<String> notes) {
+    /**
+     * The client's reasoning request as the {@code reasoning} object, its effort the closest the model accepts
+     * ({@link ReasoningLevels}; the client's own object is kept, its effort adjusted); for a model that does not reason,
+     * none. Returns the effort sent, or null when none is.
+     */
+    private static String reasoning(ChatRequest request, CatalogModel model, boolean reasoningModel,
+                                    Optional<ReasoningLevels> levels, ObjectNode body, List<String> notes) {
         String effort = request.getReasoning() == null ? null : ReasoningEfforts.effortOf(request.getReasoning());
         String summary = request.getReasoning() == null ? null : request.getReasoning().getSummary();
-        if (!reasoningModel) {
+        if (!reasoningModel || levels.map(l -> l.efforts().isEmpty()).orElse(false)) {
             // Also the client's own reasoning object and its request for encrypted reasoning items (Codex sends both):
             // OpenAI refuses them on a model that does not reason, and a router's variant without reasoning must answer
             // what another variant with reasoning answers.
@@ -332,19 +347,37 @@ public final class ResponsesRequestBuilder {
             if (given || effort != null || summary != null) {
                 notes.add("reasoning request dropped: " + model.id() + " is not a reasoning model");
             }
-            return;
+            return null;
         }
-        if (body.has("reasoning") || (effort == null && summary == null)) {
-            return;
+        if (body.path("reasoning").isObject()) {
+            ObjectNode own = (ObjectNode) body.get("reasoning");
+            if (!own.path("effort").isTextual()) {
+                return null;
+            }
+            String asked = own.get("effort").asText();
+            String sent = levels.flatMap(l -> l.closest(asked)).orElse(asked);
+            if (!sent.equals(asked)) {
+                own.put("effort", sent);
+                notes.add("reasoning.effort " + asked + " sent as " + sent + ", the closest " + model.id() + " accepts "
+                        + levels.get().efforts());
+            }
+            return sent;
+        }
+        if (effort == null && summary == null) {
+            return null;
         }
         ObjectNode reasoning = body.putObject("reasoning");
+        String sent = null;
         if (effort != null) {
-            reasoning.put("effort", ReasoningEfforts.openAiEffort("none".equals(effort) ? "minimal" : effort));
-            notes.add("reasoning request mapped to reasoning.effort=" + reasoning.get("effort").asText());
+            sent = levels.isPresent() ? levels.get().closest(effort).orElseThrow()
+                    : ReasoningEfforts.openAiEffort("none".equals(effort) ? "minimal" : effort);
+            reasoning.put("effort", sent);
+            notes.add("reasoning request mapped to reasoning.effort=" + sent);
         }
         if (summary != null) {
             reasoning.put("summary", summary);
         }
+        return sent;
     }
 
     /** Removes {@code reasoning.encrypted_content} from {@code include} (and {@code include} when nothing is left). */

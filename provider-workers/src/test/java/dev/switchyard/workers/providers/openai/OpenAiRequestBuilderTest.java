@@ -21,13 +21,91 @@ class OpenAiRequestBuilderTest {
     void reasoningModelsGetMaxCompletionTokensAndLoseNonDefaultTemperature() {
         List<String> notes = new ArrayList<>();
         JsonNode body = OpenAiRequestBuilder.build(TestRequests.hello().setMaxTokens(300).setTemperature(0.2).build(),
-                CATALOG.find("openai/gpt-5.2").orElseThrow(), notes);
+                CATALOG.find("openai/gpt-5").orElseThrow(), notes);
 
-        assertThat(body.get("model").asText()).isEqualTo("gpt-5.2");
+        assertThat(body.get("model").asText()).isEqualTo("gpt-5");
         assertThat(body.get("max_completion_tokens").asInt()).isEqualTo(300);
         assertThat(body.has("max_tokens")).isFalse();
         assertThat(body.has("temperature")).isFalse();
         assertThat(notes).singleElement().asString().contains("temperature").contains("reasoning model");
+    }
+
+    @Test
+    void gpt52TakesSamplingFieldsOnlyWhileItDoesNotReason() {
+        // gpt-5.1 and later default to reasoning effort none, where OpenAI accepts temperature, top_p and logprobs.
+        String logprobs = "{\"logprobs\":true,\"top_logprobs\":2}";
+        List<String> notes = new ArrayList<>();
+        JsonNode plain = OpenAiRequestBuilder.build(TestRequests.hello().setTemperature(0.2).setTopP(0.9).setExtraJson(logprobs).build(),
+                CATALOG.find("openai/gpt-5.2").orElseThrow(), notes);
+        assertThat(plain.get("temperature").asDouble()).isEqualTo(0.2);
+        assertThat(plain.get("top_p").asDouble()).isEqualTo(0.9);
+        assertThat(plain.get("logprobs").asBoolean()).isTrue();
+        assertThat(plain.get("top_logprobs").asInt()).isEqualTo(2);
+        assertThat(plain.has("reasoning_effort")).isFalse();
+        assertThat(notes).isEmpty();
+
+        JsonNode reasoning = OpenAiRequestBuilder.build(TestRequests.hello().setTemperature(0.2).setTopP(0.9)
+                        .setExtraJson("{\"reasoning_effort\":\"low\",\"logprobs\":true,\"top_logprobs\":2}").build(),
+                CATALOG.find("openai/gpt-5.2").orElseThrow(), notes);
+        assertThat(reasoning.get("reasoning_effort").asText()).isEqualTo("low");
+        assertThat(reasoning.has("temperature") || reasoning.has("top_p") || reasoning.has("logprobs") || reasoning.has("top_logprobs")).isFalse();
+        assertThat(notes).hasSize(4).allSatisfy(note -> assertThat(note).contains("takes it only at reasoning_effort none"));
+    }
+
+    @Test
+    void logprobsNeverReachAModelThatAlwaysReasons() {
+        List<String> notes = new ArrayList<>();
+        JsonNode body = OpenAiRequestBuilder.build(TestRequests.hello().setExtraJson("{\"logprobs\":true,\"top_logprobs\":3}").build(),
+                CATALOG.find("openai/o3").orElseThrow(), notes);
+        assertThat(body.has("logprobs") || body.has("top_logprobs")).isFalse();
+        assertThat(notes).hasSize(2).allSatisfy(note -> assertThat(note).contains("openai/o3 is a reasoning model and refuses it"));
+
+        JsonNode other = OpenAiRequestBuilder.build(TestRequests.hello().setExtraJson("{\"logprobs\":true,\"top_logprobs\":3}").build(),
+                CATALOG.find("openai/gpt-4.1").orElseThrow(), new ArrayList<>());
+        assertThat(other.get("logprobs").asBoolean()).isTrue();
+        assertThat(other.get("top_logprobs").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void aClientsReasoningEffortBecomesTheClosestTheModelAccepts() {
+        // One request shape, as a router sends it to each of its variants: OpenAI refuses an effort the model lacks.
+        assertThat(effortSent("minimal", "openai/gpt-5-mini")).isEqualTo("minimal");
+        assertThat(effortSent("minimal", "openai/gpt-5.2")).isEqualTo("none");
+        assertThat(effortSent("minimal", "openai/o3")).isEqualTo("low");
+        assertThat(effortSent("none", "openai/gpt-5")).isEqualTo("minimal");
+        assertThat(effortSent("xhigh", "openai/gpt-5.1")).isEqualTo("high");
+        assertThat(effortSent("xhigh", "openai/gpt-5.2")).isEqualTo("xhigh");
+        assertThat(effortSent("low", "openai/gpt-5-pro")).isEqualTo("high");
+        assertThat(effortSent("low", "openai/gpt-5-chat-latest")).isNull();
+
+        List<String> notes = new ArrayList<>();
+        OpenAiRequestBuilder.build(TestRequests.hello().setExtraJson("{\"reasoning_effort\":\"minimal\"}").build(),
+                CATALOG.find("openai/gpt-5.2").orElseThrow(), notes);
+        assertThat(notes).singleElement().asString().contains("reasoning_effort minimal sent as none")
+                .contains("[none, low, medium, high, xhigh]");
+    }
+
+    @Test
+    void anotherProtocolsThinkingTurnedOffIsEffortNoneWhereTheModelHasIt() {
+        // Anthropic's thinking {"type": "disabled"} is effort none: gpt-5.2 has it; gpt-5 has minimal at the least.
+        ReasoningConfig disabled = ReasoningConfig.newBuilder().setMode("disabled").build();
+        JsonNode newer = OpenAiRequestBuilder.build(TestRequests.hello().setProtocol(ClientProtocol.ANTHROPIC_MESSAGES)
+                .setReasoning(disabled).setTemperature(0.5).build(), CATALOG.find("openai/gpt-5.2").orElseThrow(), new ArrayList<>());
+        assertThat(newer.get("reasoning_effort").asText()).isEqualTo("none");
+        assertThat(newer.get("temperature").asDouble()).isEqualTo(0.5);
+
+        JsonNode older = OpenAiRequestBuilder.build(TestRequests.hello().setProtocol(ClientProtocol.ANTHROPIC_MESSAGES)
+                .setReasoning(disabled).setTemperature(0.5).build(), CATALOG.find("openai/gpt-5").orElseThrow(), new ArrayList<>());
+        assertThat(older.get("reasoning_effort").asText()).isEqualTo("minimal");
+        assertThat(older.has("temperature")).isFalse();
+    }
+
+    private static String effortSent(String asked, String model) {
+        JsonNode body = OpenAiRequestBuilder.build(TestRequests.hello()
+                        .setReasoning(ReasoningConfig.newBuilder().setEffort(asked).build())
+                        .setExtraJson("{\"reasoning_effort\":\"" + asked + "\"}").build(),
+                CATALOG.find(model).orElseThrow(), new ArrayList<>());
+        return body.has("reasoning_effort") ? body.get("reasoning_effort").asText() : null;
     }
 
     @Test

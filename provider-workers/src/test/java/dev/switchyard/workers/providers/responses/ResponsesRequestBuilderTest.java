@@ -116,4 +116,27 @@ class ResponsesRequestBuilderTest {
         assertThat(String.join("\n", notes)).contains("temperature").contains("stop sequences").contains("seed")
                 .contains("web_search_20250305").contains("top_k").doesNotContain("thinking");
     }
+
+    @Test
+    void aCodexRequestsEffortBecomesTheClosestTheModelAccepts() {
+        // Codex asks "minimal" of a router whose variants are gpt-5-mini (has it) and gpt-5.2 (has none, low, ...).
+        String codex = "{\"reasoning\":{\"effort\":\"minimal\",\"summary\":\"auto\"},\"top_logprobs\":2}";
+        List<String> notes = new ArrayList<>();
+        JsonNode newer = ResponsesRequestBuilder.build(TestRequests.hello().setProtocol(ClientProtocol.OPENAI_RESPONSES)
+                .setReasoning(ReasoningConfig.newBuilder().setEffort("minimal").setSummary("auto").build())
+                .setTemperature(0.3).setExtraJson(codex).build(), ModelCatalog.builtIn().find("openai/gpt-5.2").orElseThrow(), notes);
+        assertThat(newer.at("/reasoning/effort").asText()).isEqualTo("none");
+        assertThat(newer.at("/reasoning/summary").asText()).isEqualTo("auto");
+        assertThat(newer.get("temperature").asDouble()).isEqualTo(0.3); // at effort none gpt-5.2 samples
+        assertThat(newer.get("top_logprobs").asInt()).isEqualTo(2);
+        assertThat(notes).singleElement().asString().contains("reasoning.effort minimal sent as none");
+
+        List<String> olderNotes = new ArrayList<>();
+        JsonNode older = ResponsesRequestBuilder.build(TestRequests.hello().setProtocol(ClientProtocol.OPENAI_RESPONSES)
+                .setReasoning(ReasoningConfig.newBuilder().setEffort("minimal").setSummary("auto").build())
+                .setTemperature(0.3).setExtraJson(codex).build(), ModelCatalog.builtIn().find("openai/gpt-5-mini").orElseThrow(), olderNotes);
+        assertThat(older.at("/reasoning/effort").asText()).isEqualTo("minimal");
+        assertThat(older.has("temperature") || older.has("top_logprobs")).isFalse();
+        assertThat(olderNotes).hasSize(2);
+    }
 }
