@@ -113,6 +113,25 @@ class AnthropicSdkCompatIT {
     }
 
     @Test
+    void oneThinkingRequestIsAnsweredByClaudeGenerationsWithDifferentThinking() {
+        // A router splitting Claude Code between claude-sonnet-4-5 (thinks with a budget) and claude-opus-4-7 (thinks
+        // only adaptively, takes no temperature): Anthropic, and the mock, refuse the budget form on the latter.
+        for (String model : List.of("claude-sonnet-4-5", "claude-opus-4-7")) {
+            Message answer = stream(MessageCreateParams.builder().model(model).maxTokens(4096).enabledThinking(2048)
+                    .temperature(1.0).addUserMessage("Think, " + model).build());
+            assertThat(answer.content().get(0).isThinking()).as(model + " thought").isTrue();
+            assertThat(answer.content().stream().filter(ContentBlock::isText).findFirst().orElseThrow().asText().text())
+                    .startsWith("Hello from " + model + ".");
+        }
+        JsonNode older = stack.upstream("claude-sonnet-4-5", 1).get(0).body();
+        assertThat(older.at("/thinking/budget_tokens").asInt()).isEqualTo(2048);
+        JsonNode newer = stack.upstream("claude-opus-4-7", 1).get(0).body();
+        assertThat(newer.at("/thinking/type").asText()).isEqualTo("adaptive");
+        assertThat(newer.at("/output_config/effort").asText()).isEqualTo("low");
+        assertThat(newer.has("temperature")).isFalse();
+    }
+
+    @Test
     void countTokensUsesTheProvidersCounterForAnthropicModelsAndSaysWhenItEstimates() {
         long counted = client.messages().countTokens(MessageCountTokensParams.builder().model("claude-sonnet-4-5")
                 .addUserMessage("How many tokens is this sentence?").build()).inputTokens();

@@ -130,6 +130,20 @@ class OpenAiSdkCompatIT {
     }
 
     @Test
+    void aReasoningEffortIsTheThinkingEachClaudeGenerationTakes() {
+        for (String model : List.of("claude-sonnet-4-5", "claude-sonnet-4-6", "claude-opus-4-7")) {
+            ChatCompletion completion = client.chat().completions().create(ChatCompletionCreateParams.builder()
+                    .model(model).addUserMessage("Think, " + model).reasoningEffort(ReasoningEffort.HIGH).temperature(0.7).build());
+            assertThat(completion.choices().get(0).message().content()).hasValueSatisfying(t -> assertThat(t).startsWith("Hello from " + model + "."));
+        }
+        assertThat(stack.upstream("claude-sonnet-4-5", 1).get(0).body().at("/thinking/type").asText()).isEqualTo("enabled");
+        JsonNode adaptive = stack.upstream("claude-sonnet-4-6", 1).get(0).body();
+        assertThat(adaptive.at("/thinking/type").asText()).isEqualTo("adaptive");
+        assertThat(adaptive.at("/output_config/effort").asText()).isEqualTo("high");
+        assertThat(stack.upstream("claude-opus-4-7", 1).get(0).body().at("/thinking/type").asText()).isEqualTo("adaptive");
+    }
+
+    @Test
     void streamingChatWithUsageAndLogprobs() {
         ChatCompletionAccumulator accumulator = ChatCompletionAccumulator.create();
         List<ChatCompletionChunk> chunks = new ArrayList<>();

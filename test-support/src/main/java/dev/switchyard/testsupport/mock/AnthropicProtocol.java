@@ -116,6 +116,10 @@ final class AnthropicProtocol extends ProtocolHandler {
             return ApiError.invalid("`temperature` and `top_p` cannot both be specified for this model. "
                     + "Please use only one.");
         }
+        ApiError generation = ClaudeGenerations.refusal(model.asText(), body);
+        if (generation != null) {
+            return generation;
+        }
         ApiError thinkingError = validateThinking(body, temperature, topP);
         if (thinkingError != null) {
             return thinkingError;

@@ -139,8 +139,31 @@ class MockResponsesAndRulesTest {
                 "`temperature` may only be set to 1");
         assertRefused(Http.post(messages(), thinkingBody(hi, ",\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":8000}")),
                 "`max_tokens` must be greater than `thinking.budget_tokens`");
-        assertRefused(Http.post(messages(), thinkingBody(hi, ",\"thinking\":{\"type\":\"adaptive\"},\"tool_choice\":{\"type\":\"any\"},"
+        assertRefused(Http.post(messages(), thinkingBody(hi, ",\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024},\"tool_choice\":{\"type\":\"any\"},"
                 + "\"tools\":[{\"name\":\"w\",\"input_schema\":{\"type\":\"object\"}}]")), "tool_choice forces tool use");
+    }
+
+    @Test
+    void eachClaudeGenerationTakesItsOwnFormOfThinkingEffortAndSampling() {
+        String hi = ",\"max_tokens\":4096,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]";
+        // Claude 4.7 and later: adaptive thinking only, no sampling fields.
+        assertRefused(Http.post(messages(), "{\"model\":\"claude-opus-4-7\"" + hi + ",\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024}}"),
+                "thinking.type.enabled\\\" is not supported for this model. Use \\\"thinking.type.adaptive");
+        assertRefused(Http.post(messages(), "{\"model\":\"claude-opus-4-7\"" + hi + ",\"thinking\":{\"type\":\"disabled\"}}"),
+                "thinking.type.disabled\\\" is not supported");
+        assertRefused(Http.post(messages(), "{\"model\":\"claude-fable-5\"" + hi + ",\"temperature\":0.5}"), "`temperature` is deprecated for this model.");
+        assertRefused(Http.post(messages(), "{\"model\":\"claude-opus-4-7\"" + hi + ",\"top_k\":5}"), "`top_k` is deprecated");
+        assertThat(Http.post(messages(), "{\"model\":\"claude-opus-4-7\"" + hi + ",\"thinking\":{\"type\":\"adaptive\"},"
+                + "\"output_config\":{\"effort\":\"xhigh\"}}").statusCode()).isEqualTo(200);
+        // Adaptive thinking from 4.6; effort on Opus 4.5 and from 4.6, max from 4.6, xhigh from 4.7.
+        assertRefused(Http.post(messages(), "{\"model\":\"claude-sonnet-4-5\"" + hi + ",\"thinking\":{\"type\":\"adaptive\"}}"),
+                "thinking.type.adaptive\\\" is not supported");
+        assertRefused(Http.post(messages(), "{\"model\":\"claude-haiku-4-5\"" + hi + ",\"output_config\":{\"effort\":\"low\"}}"),
+                "This model does not support the effort parameter.");
+        assertRefused(Http.post(messages(), "{\"model\":\"claude-sonnet-4-6\"" + hi + ",\"output_config\":{\"effort\":\"xhigh\"}}"),
+                "This model does not support effort level 'xhigh'. Supported levels: high, low, max, medium.");
+        assertThat(Http.post(messages(), "{\"model\":\"claude-sonnet-4-6\"" + hi + ",\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024},"
+                + "\"temperature\":1}").statusCode()).isEqualTo(200);
     }
 
     private static String thinkingBody(String messages, String extra) {

@@ -16,6 +16,7 @@ import dev.switchyard.workers.providers.translate.UnsupportedRequestException;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -109,15 +110,19 @@ public final class AnthropicRequestBuilder {
             ArrayNode stop = body.putArray("stop_sequences");
             request.getStop().forEach(stop::add);
         }
+        ClaudeThinking claude = ClaudeThinking.of(model.upstream());
         if (!sameProtocol) {
-            thinking(request.getReasoning(), model, body, translated.messages(), notes);
+            thinking(request.getReasoning(), model, claude, body, translated.messages(), notes);
             responseFormat(request.getResponseFormatJson(), model, body);
         } else if (!model.supports("reasoning") && body.remove("thinking") != null) {
             // Anthropic refuses thinking on a model without extended thinking, and a router's variant without it must
             // answer what another variant with it answers.
             notes.add("thinking dropped: " + model.id() + " has no extended thinking");
+        } else {
+            clientThinking(body, model, claude, notes);
         }
-        sampling(request, model, body, notes);
+        effort(body, model, claude, notes);
+        sampling(request, model, claude, body, notes);
         if (request.getSeed() != null) {
             notes.add("seed dropped: Anthropic has no seed parameter");
         }
@@ -130,9 +135,19 @@ public final class AnthropicRequestBuilder {
 
     // ---- generation parameters ----
 
-    private static void sampling(ChatRequest request, CatalogModel model, ObjectNode body, List<String> notes) {
+    private static void sampling(ChatRequest request, CatalogModel model, ClaudeThinking claude, ObjectNode body, List<String> notes) {
         Double temperature = request.getTemperature();
         Double topP = request.getTopP();
+        if (!claude.sampling()) {
+            // Claude 4.7 and later refuse every sampling field.
+            for (String field : List.of("temperature", "top_p", "top_k")) {
+                Object value = field.equals("temperature") ? temperature : field.equals("top_p") ? topP : body.remove("top_k");
+                if (value != null) {
+                    notes.add(field + " dropped: " + model.id() + " takes no sampling parameters");
+                }
+            }
+            return;
+        }
         String thinking = body.path("thinking").path("type").asText("");
         if (thinking.equals("enabled") || thinking.equals("adaptive")) {
             // Extended thinking only runs with the default temperature and a top_p of at least 0.95.
@@ -162,11 +177,13 @@ public final class AnthropicRequestBuilder {
     }
 
     /**
-     * Another protocol's reasoning request as extended thinking: a budget from the client's budget or effort, kept
-     * below max_tokens. Thinking is left off (noted) where Anthropic would refuse it: a model without extended
-     * thinking, a forced tool choice, or a tool loop whose last assistant turn has no thinking block to continue.
+     * Another protocol's reasoning request as thinking in the form the model takes ({@link ClaudeThinking}): adaptive,
+     * at the closest effort, where it has it; else a budget from the client's budget or effort, kept below max_tokens.
+     * Thinking is left off (noted) where Anthropic would refuse it: a model without extended thinking, a forced tool
+     * choice, or a tool loop whose last assistant turn has no thinking block to continue.
      */
-    private static void thinking(ReasoningConfig reasoning, CatalogModel model, ObjectNode body, ArrayNode messages, List<String> notes) {
+    private static void thinking(ReasoningConfig reasoning, CatalogModel model, ClaudeThinking claude, ObjectNode body,
+                                 ArrayNode messages, List<String> notes) {
         if (!ReasoningEfforts.wanted(reasoning)) {
             return;
         }
@@ -183,19 +200,101 @@ public final class AnthropicRequestBuilder {
             notes.add("reasoning request dropped: the conversation's last tool-using assistant turn has no thinking block to continue");
             return;
         }
-        int maxTokens = body.get("max_tokens").asInt();
+        if (claude.adaptive()) {
+            body.putObject("thinking").put("type", "adaptive");
+            String effort = ReasoningEfforts.effortOf(reasoning);
+            Optional<String> level = effort == null ? Optional.empty() : claude.closestEffort(effort);
+            level.ifPresent(e -> outputConfig(body).put("effort", e));
+            notes.add("reasoning request mapped to Anthropic adaptive thinking" + level.map(e -> " at effort " + e).orElse(""));
+            return;
+        }
         int budget = reasoning.getBudgetTokens() != null ? reasoning.getBudgetTokens()
                 : ReasoningEfforts.budgetFor(ReasoningEfforts.effortOf(reasoning));
-        budget = Math.max(ReasoningEfforts.MIN_BUDGET, budget);
-        if (budget >= maxTokens) {
-            if (maxTokens / 2 < ReasoningEfforts.MIN_BUDGET) {
-                notes.add("reasoning request dropped: max_tokens " + maxTokens + " leaves no room for a thinking budget");
-                return;
-            }
-            budget = maxTokens / 2;
+        budget = budgetBelow(body.get("max_tokens").asInt(), budget);
+        if (budget < 0) {
+            notes.add("reasoning request dropped: max_tokens " + body.get("max_tokens").asInt() + " leaves no room for a thinking budget");
+            return;
         }
         body.putObject("thinking").put("type", "enabled").put("budget_tokens", budget);
         notes.add("reasoning request mapped to Anthropic thinking with budget_tokens=" + budget);
+    }
+
+    /**
+     * An Anthropic client's own thinking, turned into the form the model takes: a budget becomes adaptive thinking at
+     * the effort closest to it on a model that only thinks adaptively (which also refuses {@code disabled}: it does not
+     * think unless asked), adaptive thinking becomes a budget for its effort on a model without it.
+     */
+    private static void clientThinking(ObjectNode body, CatalogModel model, ClaudeThinking claude, List<String> notes) {
+        JsonNode thinking = body.path("thinking");
+        switch (thinking.path("type").asText("")) {
+            case "enabled" -> {
+                if (!claude.budget()) {
+                    int budget = thinking.path("budget_tokens").asInt(0);
+                    body.putObject("thinking").put("type", "adaptive");
+                    ObjectNode config = outputConfig(body);
+                    if (!config.path("effort").isTextual()) {
+                        config.put("effort", claude.closestEffort(ReasoningEfforts.effortFor(budget)).orElseThrow());
+                    }
+                    notes.add("thinking budget_tokens=" + budget + " sent as adaptive thinking at effort "
+                            + config.get("effort").asText() + ": " + model.id() + " thinks only adaptively");
+                }
+            }
+            case "adaptive" -> {
+                if (!claude.adaptive()) {
+                    String effort = body.path("output_config").path("effort").asText("high"); // Anthropic's default effort
+                    int budget = budgetBelow(body.get("max_tokens").asInt(), ReasoningEfforts.budgetFor(effort));
+                    if (budget < 0) {
+                        body.remove("thinking");
+                        notes.add("adaptive thinking dropped: " + model.id() + " thinks only with a budget, and max_tokens leaves no room for one");
+                    } else {
+                        body.putObject("thinking").put("type", "enabled").put("budget_tokens", budget);
+                        notes.add("adaptive thinking sent as budget_tokens=" + budget + ": " + model.id() + " has no adaptive thinking");
+                    }
+                }
+            }
+            case "disabled" -> {
+                if (!claude.budget()) {
+                    body.remove("thinking");
+                    notes.add("thinking disabled: sent without thinking, which " + model.id() + " then does not do (it refuses 'disabled')");
+                }
+            }
+            default -> {
+                // no thinking, or a type for Anthropic to judge
+            }
+        }
+    }
+
+    /** {@code output_config.effort} at the closest level the model takes; dropped (noted) where it takes none. */
+    private static void effort(ObjectNode body, CatalogModel model, ClaudeThinking claude, List<String> notes) {
+        if (!(body.get("output_config") instanceof ObjectNode config) || !config.path("effort").isTextual()) {
+            return;
+        }
+        String asked = config.get("effort").asText();
+        Optional<String> level = claude.closestEffort(asked);
+        if (level.isEmpty()) {
+            config.remove("effort");
+            if (config.isEmpty()) {
+                body.remove("output_config");
+            }
+            notes.add("output_config.effort " + asked + " dropped: " + model.id() + " takes no effort level");
+        } else if (!level.get().equals(asked)) {
+            config.put("effort", level.get());
+            notes.add("output_config.effort " + asked + " sent as " + level.get() + ", the closest " + model.id()
+                    + " takes " + claude.efforts());
+        }
+    }
+
+    /** A thinking budget of at least Anthropic's minimum and below max_tokens (halved if need be); -1 when none fits. */
+    private static int budgetBelow(int maxTokens, int budget) {
+        budget = Math.max(ReasoningEfforts.MIN_BUDGET, budget);
+        if (budget < maxTokens) {
+            return budget;
+        }
+        return maxTokens / 2 < ReasoningEfforts.MIN_BUDGET ? -1 : maxTokens / 2;
+    }
+
+    private static ObjectNode outputConfig(ObjectNode body) {
+        return body.get("output_config") instanceof ObjectNode config ? config : body.putObject("output_config");
     }
 
     /** True when the last assistant turn calls tools without a thinking block (history from a non-thinking model). */
@@ -234,9 +333,7 @@ public final class AnthropicRequestBuilder {
                 if (!schema.isObject()) {
                     throw new UnsupportedRequestException("response_format.json_schema.schema must be an object");
                 }
-                ObjectNode config = body.has("output_config") && body.get("output_config").isObject()
-                        ? (ObjectNode) body.get("output_config") : body.putObject("output_config");
-                config.putObject("format").put("type", "json_schema").set("schema", schema);
+                outputConfig(body).putObject("format").put("type", "json_schema").set("schema", schema);
             }
             default -> throw new UnsupportedRequestException("response_format " + type + " is not supported by " + model.id()
                     + " (Anthropic Messages): use a json_schema response format or a model that offers JSON mode");

@@ -208,6 +208,73 @@ class AnthropicRequestBuilderTest {
     }
 
     @Test
+    void anotherProtocolsReasoningIsAdaptiveThinkingAtTheClosestEffortFromClaude46() {
+        List<String> notes = new ArrayList<>();
+        JsonNode sonnet46 = AnthropicRequestBuilder.build(TestRequests.hello()
+                .setReasoning(ReasoningConfig.newBuilder().setEffort("xhigh").build()).setMaxTokens(10000).build(),
+                CATALOG.find("anthropic/claude-sonnet-4-6").orElseThrow(), notes);
+        assertThat(sonnet46.at("/thinking/type").asText()).isEqualTo("adaptive");
+        assertThat(sonnet46.at("/thinking/budget_tokens").isMissingNode()).isTrue();
+        assertThat(sonnet46.at("/output_config/effort").asText()).isEqualTo("high"); // 4.6 has max, not xhigh: a tie goes down
+        assertThat(notes).singleElement().asString().contains("adaptive thinking at effort high");
+
+        JsonNode opus47 = AnthropicRequestBuilder.build(TestRequests.hello()
+                .setReasoning(ReasoningConfig.newBuilder().setEffort("minimal").build()).build(),
+                CATALOG.find("anthropic/claude-opus-4-7").orElseThrow(), new ArrayList<>());
+        assertThat(opus47.at("/thinking/type").asText()).isEqualTo("adaptive");
+        assertThat(opus47.at("/output_config/effort").asText()).isEqualTo("low");
+    }
+
+    @Test
+    void anAnthropicClientsThinkingTakesTheFormTheModelTakes() {
+        // Claude Code's request, as a router sends it to claude-sonnet-4-5 (budget only), claude-opus-4-7 (adaptive only).
+        String budget = "{\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":4000},\"top_k\":5}";
+        List<String> notes = new ArrayList<>();
+        JsonNode opus47 = AnthropicRequestBuilder.build(TestRequests.hello().setProtocol(ClientProtocol.ANTHROPIC_MESSAGES)
+                .setMaxTokens(8000).setTemperature(1.0).setExtraJson(budget).build(),
+                CATALOG.find("anthropic/claude-opus-4-7").orElseThrow(), notes);
+        assertThat(opus47.at("/thinking/type").asText()).isEqualTo("adaptive");
+        assertThat(opus47.at("/thinking/budget_tokens").isMissingNode()).isTrue();
+        assertThat(opus47.at("/output_config/effort").asText()).isEqualTo("low"); // 4,000 tokens is a low effort
+        assertThat(opus47.has("temperature") || opus47.has("top_k")).isFalse(); // 4.7 takes no sampling fields
+        assertThat(String.join("\n", notes)).contains("budget_tokens=4000 sent as adaptive thinking at effort low")
+                .contains("temperature dropped").contains("top_k dropped");
+
+        List<String> adaptiveNotes = new ArrayList<>();
+        JsonNode sonnet45 = AnthropicRequestBuilder.build(TestRequests.hello().setProtocol(ClientProtocol.ANTHROPIC_MESSAGES)
+                .setMaxTokens(10000).setExtraJson("{\"thinking\":{\"type\":\"adaptive\"},\"output_config\":{\"effort\":\"medium\"}}").build(),
+                SONNET, adaptiveNotes);
+        assertThat(sonnet45.at("/thinking/type").asText()).isEqualTo("enabled");
+        assertThat(sonnet45.at("/thinking/budget_tokens").asInt()).isEqualTo(8192);
+        assertThat(sonnet45.has("output_config")).isFalse(); // 4.5 Sonnet takes no effort
+        assertThat(String.join("\n", adaptiveNotes)).contains("adaptive thinking sent as budget_tokens=8192")
+                .contains("output_config.effort medium dropped");
+
+        JsonNode disabled = AnthropicRequestBuilder.build(TestRequests.hello().setProtocol(ClientProtocol.ANTHROPIC_MESSAGES)
+                .setExtraJson("{\"thinking\":{\"type\":\"disabled\"}}").build(),
+                CATALOG.find("anthropic/claude-opus-4-7").orElseThrow(), new ArrayList<>());
+        assertThat(disabled.has("thinking")).isFalse();
+        JsonNode kept = AnthropicRequestBuilder.build(TestRequests.hello().setProtocol(ClientProtocol.ANTHROPIC_MESSAGES)
+                .setExtraJson("{\"thinking\":{\"type\":\"disabled\"}}").build(), SONNET, new ArrayList<>());
+        assertThat(kept.at("/thinking/type").asText()).isEqualTo("disabled");
+    }
+
+    @Test
+    void anEffortLevelIsTheClosestTheModelTakes() {
+        List<String> notes = new ArrayList<>();
+        JsonNode opus45 = AnthropicRequestBuilder.build(TestRequests.hello().setProtocol(ClientProtocol.ANTHROPIC_MESSAGES)
+                .setExtraJson("{\"output_config\":{\"effort\":\"max\"}}").build(),
+                CATALOG.find("anthropic/claude-opus-4-5").orElseThrow(), notes);
+        assertThat(opus45.at("/output_config/effort").asText()).isEqualTo("high");
+        assertThat(notes).singleElement().asString().contains("output_config.effort max sent as high");
+
+        JsonNode opus47 = AnthropicRequestBuilder.build(TestRequests.hello().setProtocol(ClientProtocol.ANTHROPIC_MESSAGES)
+                .setExtraJson("{\"output_config\":{\"effort\":\"xhigh\"}}").build(),
+                CATALOG.find("anthropic/claude-opus-4-7").orElseThrow(), new ArrayList<>());
+        assertThat(opus47.at("/output_config/effort").asText()).isEqualTo("xhigh");
+    }
+
+    @Test
     void thinkingIsLeftOffWhereAnthropicWouldRefuseIt() {
         List<String> forced = new ArrayList<>();
         JsonNode body = AnthropicRequestBuilder.build(TestRequests.hello()
@@ -281,7 +348,7 @@ class AnthropicRequestBuilderTest {
                           "cache_control": {"type": "ephemeral"}, "anthropic": {"defer_loading": true}},
                          {"type": "web_search_20250305", "name": "web_search", "max_uses": 3}]""")
                 .setExtraJson("{\"thinking\":{\"type\":\"adaptive\"},\"context_management\":{\"edits\":[]},\"output_config\":{\"effort\":\"high\"}}")
-                .build(), SONNET, new ArrayList<>());
+                .build(), CATALOG.find("anthropic/claude-sonnet-4-6").orElseThrow(), new ArrayList<>());
 
         assertThat(body.at("/tools/0/defer_loading").asBoolean()).isTrue();
         assertThat(body.at("/tools/0/cache_control/type").asText()).isEqualTo("ephemeral");
