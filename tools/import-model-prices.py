@@ -7,6 +7,7 @@ Only chat and Responses-API models are kept. Prices are USD per token, copied as
 published price keeps a null price (its cost is recorded as unknown, never invented).
 """
 import json
+import re
 import sys
 
 PROVIDERS = {  # LiteLLM provider -> Switchyard provider id
@@ -19,6 +20,20 @@ CAPABILITIES = {
     "supports_reasoning": "reasoning", "supports_prompt_caching": "prompt_caching", "supports_pdf_input": "pdf",
     "supports_assistant_prefill": "prefill",
 }
+
+
+CLAUDE_VERSION = re.compile(r"claude-(?:[a-z]+-)?(\d{1,2})(?:[-.](\d{1,2})(?!\d))?")
+
+
+def capabilities(provider, name, spec):
+    """The price list's capability flags, corrected where Anthropic's API says otherwise."""
+    found = {v for k, v in CAPABILITIES.items() if spec.get(k)}
+    version = CLAUDE_VERSION.search(name) if provider == "anthropic" else None
+    if version and (int(version.group(1)), int(version.group(2) or 0)) >= (4, 6):
+        # Claude 4.6 removed assistant prefill ("This model does not support assistant message prefill. The
+        # conversation must end with a user message."); the price list still flags claude-sonnet-4-6.
+        found.discard("prefill")
+    return sorted(found)
 
 
 def api_of(provider, mode):
@@ -50,7 +65,7 @@ def main(path):
             "api": api_of(provider, spec.get("mode")),
             "context_window": spec.get("max_input_tokens"),
             "max_output": spec.get("max_output_tokens") or spec.get("max_tokens"),
-            "capabilities": sorted(v for k, v in CAPABILITIES.items() if spec.get(k)),
+            "capabilities": capabilities(provider, name, spec),
             "price": price,
             "aliases": [name],
         })

@@ -153,6 +153,25 @@ class FailoverEndToEndIT {
         assertThat(mock.requests("gpt-4")).isEmpty();
     }
 
+    @Test
+    void aPrefillGoesToAClaudeModelThatContinuesOneAndWithoutOneItIsA400() {
+        // An OpenAI client's conversation ending with the assistant's words is a prefill for Anthropic, which Claude 4.6
+        // and later refuse: claude-opus-4-7 is never called with it.
+        String prefill = "\"messages\":[{\"role\":\"user\",\"content\":\"Say hi as JSON <" + UUID.randomUUID() + ">\"},"
+                + "{\"role\":\"assistant\",\"content\":\"{\"}]";
+        ChatCall handedOn = ChatCall.post(baseUrl, "/v1/chat/completions", "{\"model\":\"anthropic/claude-opus-4-7\",\"stream\":true,"
+                + prefill + ",\"fallback\":{\"models\":[\"" + BACKUP + "\"]}}").awaitEnd(WAIT);
+        assertThat(handedOn.status()).isEqualTo(200);
+        assertThat(handedOn.header("x-switchyard-attempts")).hasValue("anthropic/claude-opus-4-7:error:400," + BACKUP + ":streaming");
+        assertThat(handedOn.text()).startsWith("Hello from claude-haiku-4-5.");
+
+        ChatCall alone = ChatCall.post(baseUrl, "/v1/chat/completions", "{\"model\":\"anthropic/claude-opus-4-7\",\"stream\":true,"
+                + prefill + "}").awaitEnd(WAIT);
+        assertThat(alone.status()).isEqualTo(400);
+        assertThat(alone.json().at("/error/message").asText()).contains("does not continue a prefilled assistant message");
+        assertThat(mock.requests("claude-opus-4-7")).isEmpty();
+    }
+
     private static String imageBody(String model, String fallback) {
         return "{\"model\":\"" + model + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":["
                 + "{\"type\":\"text\",\"text\":\"What is in this picture? <" + UUID.randomUUID() + ">\"},"

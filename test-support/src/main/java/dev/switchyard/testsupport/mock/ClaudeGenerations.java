@@ -8,7 +8,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What Anthropic refuses by model generation, as its API answers: from Claude 4.7 on, thinking only adaptively
+ * What Anthropic refuses by model generation, as its API answers: from Claude 4.6 on, assistant prefill; from 4.7 on, thinking only adaptively
  * ({@code enabled} and {@code disabled} are refused) and no sampling fields ("`temperature` is deprecated for this
  * model."); adaptive thinking only from 4.6; {@code output_config.effort} only on Opus 4.5 and 4.6 and later, with
  * {@code max} from 4.6 and {@code xhigh} from 4.7. Written from Anthropic's answers, apart from the workers' own table.
@@ -36,6 +36,12 @@ final class ClaudeGenerations {
                 return ApiError.invalid("\"thinking.type." + thinking + "\" is not supported for this model. Use "
                         + "\"thinking.type.adaptive\" and \"output_config.effort\" to control thinking behavior.");
             }
+        }
+        JsonNode messages = body.path("messages");
+        if (version >= 46 && messages.isArray() && !messages.isEmpty()
+                && "assistant".equals(messages.get(messages.size() - 1).path("role").asText())) {
+            return ApiError.invalid("This model does not support assistant message prefill. The conversation must end with "
+                    + "a user message.");
         }
         if (thinking.equals("adaptive") && version < 46) {
             return ApiError.invalid("\"thinking.type.adaptive\" is not supported for this model. Use \"thinking.type.enabled\" "

@@ -164,6 +164,11 @@ class MockResponsesAndRulesTest {
                 "This model does not support effort level 'xhigh'. Supported levels: high, low, max, medium.");
         assertThat(Http.post(messages(), "{\"model\":\"claude-sonnet-4-6\"" + hi + ",\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024},"
                 + "\"temperature\":1}").statusCode()).isEqualTo(200);
+        // Prefill, from 4.6 on.
+        String prefill = ",\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"JSON?\"},{\"role\":\"assistant\",\"content\":\"{\"}]";
+        assertRefused(Http.post(messages(), "{\"model\":\"claude-sonnet-4-6\"" + prefill + "}"),
+                "This model does not support assistant message prefill. The conversation must end with a user message.");
+        assertThat(Http.post(messages(), "{\"model\":\"claude-sonnet-4-5\"" + prefill + "}").statusCode()).isEqualTo(200);
     }
 
     private static String thinkingBody(String messages, String extra) {

@@ -5,12 +5,12 @@ import dev.switchyard.core.catalog.CatalogModel;
 import dev.switchyard.core.catalog.ModelCatalog;
 import dev.switchyard.events.ClientProtocol;
 import dev.switchyard.events.ReasoningConfig;
-import dev.switchyard.workers.providers.translate.UnsupportedRequestException;
 import dev.switchyard.workers.Json;
 import dev.switchyard.workers.TestRequests;
 import dev.switchyard.workers.providers.CallSpec;
 import dev.switchyard.workers.providers.ProviderProtocol;
 import dev.switchyard.workers.providers.ProviderSettings;
+import dev.switchyard.workers.providers.translate.UnsupportedRequestException;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -357,6 +357,17 @@ class AnthropicRequestBuilderTest {
         assertThat(body.at("/thinking/type").asText()).isEqualTo("adaptive");
         assertThat(body.has("context_management")).isTrue();
         assertThat(body.at("/output_config/effort").asText()).isEqualTo("high");
+    }
+
+    @Test
+    void aPrefillReachesOnlyClaudeModelsThatContinueOne() {
+        // Claude 4.6 removed prefill: Anthropic answers 400, so the worker refuses it there (the next candidate may take it).
+        String prefill = "[{\"role\":\"user\",\"content\":\"Say hi as JSON\"},{\"role\":\"assistant\",\"content\":\"{\"}]";
+        assertThatThrownBy(() -> AnthropicRequestBuilder.build(TestRequests.chat(prefill).build(),
+                CATALOG.find("anthropic/claude-sonnet-4-6").orElseThrow(), new ArrayList<>()))
+                .isInstanceOf(UnsupportedRequestException.class).hasMessageContaining("prefilled assistant message");
+        JsonNode body = AnthropicRequestBuilder.build(TestRequests.chat(prefill).build(), SONNET, new ArrayList<>());
+        assertThat(body.at("/messages/1/role").asText()).isEqualTo("assistant");
     }
 
     @Test

@@ -100,6 +100,14 @@ class OpenAiRequestBuilderTest {
         assertThat(older.has("temperature")).isFalse();
     }
 
+    @Test
+    void aFinalAssistantMessageIsHistoryForOpenAi() {
+        JsonNode body = OpenAiRequestBuilder.build(TestRequests.chat(
+                "[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"assistant\",\"content\":\"hello\"}]").build(),
+                CATALOG.find("openai/gpt-4.1").orElseThrow(), new ArrayList<>());
+        assertThat(body.at("/messages/1/role").asText()).isEqualTo("assistant");
+    }
+
     private static String effortSent(String asked, String model) {
         JsonNode body = OpenAiRequestBuilder.build(TestRequests.hello()
                         .setReasoning(ReasoningConfig.newBuilder().setEffort(asked).build())
