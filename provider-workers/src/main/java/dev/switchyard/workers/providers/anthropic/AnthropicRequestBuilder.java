@@ -139,12 +139,16 @@ public final class AnthropicRequestBuilder {
         Double temperature = request.getTemperature();
         Double topP = request.getTopP();
         if (!claude.sampling()) {
-            // Claude 4.7 and later refuse every sampling field.
-            for (String field : List.of("temperature", "top_p", "top_k")) {
-                Object value = field.equals("temperature") ? temperature : field.equals("top_p") ? topP : body.remove("top_k");
-                if (value != null) {
-                    notes.add(field + " dropped: " + model.id() + " takes no sampling parameters");
-                }
+            // Claude 4.7 and later refuse every sampling field ("`temperature` is deprecated for this model.").
+            String refused = " dropped: " + model.id() + " takes no sampling parameters";
+            if (temperature != null) {
+                notes.add("temperature" + refused);
+            }
+            if (topP != null) {
+                notes.add("top_p" + refused);
+            }
+            if (body.remove("top_k") != null) {
+                notes.add("top_k" + refused);
             }
             return;
         }
