@@ -107,11 +107,12 @@ class OpenAiSdkCompatIT {
     @Test
     void oneReasoningEffortIsAnsweredByModelsWithDifferentEfforts() {
         // A router splitting users between gpt-5-mini, gpt-5.2, o3 and gpt-4.1 sends each the same request: OpenAI
-        // refuses "minimal" on gpt-5.2 and o3, and temperature and logprobs on a model that reasons (the mock too).
+        // refuses "minimal" on gpt-5.2 and o3, temperature and logprobs on a model that reasons, and a verbosity other
+        // than medium outside the gpt-5 family (the mock too).
         for (String model : List.of("gpt-5-mini", "gpt-5.2", "o3", "gpt-4.1")) {
             ChatCompletion completion = client.chat().completions().create(ChatCompletionCreateParams.builder()
                     .model(model).addUserMessage("Quick, " + model).reasoningEffort(ReasoningEffort.MINIMAL)
-                    .temperature(0.3).logprobs(true).topLogprobs(2).build());
+                    .temperature(0.3).logprobs(true).topLogprobs(2).verbosity(ChatCompletionCreateParams.Verbosity.LOW).build());
             assertThat(completion.choices().get(0).message().content()).hasValueSatisfying(t -> assertThat(t).startsWith("Hello from " + model + "."));
         }
         JsonNode mini = stack.upstream("gpt-5-mini", 1).get(0).body();
@@ -127,6 +128,8 @@ class OpenAiSdkCompatIT {
         JsonNode other = stack.upstream("gpt-4.1", 1).get(0).body();
         assertThat(other.has("reasoning_effort")).isFalse();
         assertThat(other.get("top_logprobs").asInt()).isEqualTo(2);
+        assertThat(other.has("verbosity")).isFalse(); // OpenAI takes only medium outside the gpt-5 family
+        assertThat(mini.get("verbosity").asText()).isEqualTo("low");
     }
 
     @Test

@@ -131,6 +131,12 @@ final class OpenAiProtocol extends ProtocolHandler {
                         + "but got " + temperature.asText() + " instead.", "temperature", "decimal_below_min_value");
             }
         }
+        if (body.path("verbosity").isTextual()) {
+            ApiError verbosity = OpenAiReasoningRules.refuseVerbosity(model.asText(), body.get("verbosity").asText(), "verbosity");
+            if (verbosity != null) {
+                return verbosity;
+            }
+        }
         JsonNode effort = body.get("reasoning_effort");
         OpenAiReasoningRules reasoning = OpenAiReasoningRules.of(model.asText()).orElse(null);
         if (reasoning != null) {

@@ -55,6 +55,19 @@ record OpenAiReasoningRules(List<String> efforts, String defaultEffort, boolean 
         return Optional.of(new OpenAiReasoningRules(efforts, defaultEffort, samplesAtNone));
     }
 
+    /**
+     * OpenAI's answer to a verbosity other than medium on a model outside the gpt-5 family (its chat models included);
+     * null when the model takes it.
+     */
+    static ApiError refuseVerbosity(String model, String verbosity, String param) {
+        String name = model.toLowerCase(Locale.ROOT);
+        if ("medium".equals(verbosity) || (name.startsWith("gpt-5") && !name.contains("-chat"))) {
+            return null;
+        }
+        return ApiError.invalid("Unsupported value: '" + param + "' does not support '" + verbosity + "' with this model. "
+                + "Supported values are: 'medium'.", param, "unsupported_value");
+    }
+
     /** OpenAI's answer to an effort this model does not have; null when it has it. */
     ApiError refuseEffort(String effort, String param) {
         if (efforts.contains(effort)) {

@@ -61,6 +61,13 @@ final class ResponsesProtocol extends ProtocolHandler {
                 return e;
             }
         }
+        if (body.path("text").path("verbosity").isTextual()) {
+            ApiError verbosity = OpenAiReasoningRules.refuseVerbosity(model.asText(), body.get("text").get("verbosity").asText(),
+                    "text.verbosity");
+            if (verbosity != null) {
+                return verbosity;
+            }
+        }
         OpenAiReasoningRules rules = OpenAiReasoningRules.of(model.asText()).orElse(null);
         JsonNode reasoning = body.get("reasoning");
         String effort = reasoning != null && reasoning.path("effort").isTextual() ? reasoning.get("effort").asText() : null;

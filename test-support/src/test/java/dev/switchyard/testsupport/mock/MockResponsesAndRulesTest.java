@@ -215,6 +215,12 @@ class MockResponsesAndRulesTest {
                 .statusCode()).isEqualTo(200);
         assertThat(Http.post(chat(), "{\"model\":\"gpt-5-mini\"," + hi + ",\"reasoning_effort\":\"minimal\"}").statusCode()).isEqualTo(200);
         assertThat(Http.post(chat(), "{\"model\":\"gpt-5.2-chat-latest\"," + hi + ",\"reasoning_effort\":\"medium\"}").statusCode()).isEqualTo(200);
+        assertRefused(Http.post(chat(), "{\"model\":\"gpt-4o\"," + hi + ",\"verbosity\":\"low\"}"),
+                "Unsupported value: 'verbosity' does not support 'low' with this model. Supported values are: 'medium'.");
+        assertThat(Http.post(chat(), "{\"model\":\"gpt-4o\"," + hi + ",\"verbosity\":\"medium\"}").statusCode()).isEqualTo(200);
+        assertThat(Http.post(chat(), "{\"model\":\"gpt-5.2\"," + hi + ",\"verbosity\":\"low\"}").statusCode()).isEqualTo(200);
+        assertRefused(Http.post(responses(), "{\"model\":\"gpt-4.1\",\"input\":\"x\",\"text\":{\"verbosity\":\"high\"}}"),
+                "'text.verbosity' does not support 'high'");
         assertRefused(Http.post(chat(), "{\"model\":\"gpt-5-chat-latest\"," + hi + ",\"reasoning_effort\":\"low\"}"),
                 "Unsupported parameter: 'reasoning_effort'");
     }

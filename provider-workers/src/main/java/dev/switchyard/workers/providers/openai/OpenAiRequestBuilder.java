@@ -43,6 +43,8 @@ public final class OpenAiRequestBuilder {
     private static final List<String> REFUSED_BY_REASONING_MODELS = List.of("presence_penalty", "frequency_penalty", "logit_bias");
     /** Refused by reasoning models too, except where {@link ReasoningLevels} says they take sampling fields. */
     private static final List<String> LOGPROBS = List.of("logprobs", "top_logprobs");
+    /** The models that take a verbosity other than medium: the gpt-5 family but its chat models. */
+    private static final Pattern VERBOSITY_LEVELS_NAME = Pattern.compile("^gpt-5(?!.*-chat).*$");
     /** OpenAI allows at most this many stop sequences. */
     private static final int MAX_STOP = 4;
 
@@ -148,6 +150,9 @@ public final class OpenAiRequestBuilder {
         body.put("stream", true);
         if (quirks.streamOptions()) {
             body.putObject("stream_options").put("include_usage", true);
+        }
+        if (body.path("verbosity").isTextual() && !"medium".equals(body.get("verbosity").asText()) && !takesVerbosityLevels(model)) {
+            notes.add("verbosity " + body.remove("verbosity").asText() + " dropped: " + model.id() + " answers only at medium");
         }
         applyQuirks(body, quirks, model, notes);
         return body;
@@ -302,6 +307,15 @@ public final class OpenAiRequestBuilder {
             return true;
         }
         return ("openai".equals(model.provider()) || "azure".equals(model.provider())) && model.supports("reasoning");
+    }
+
+    /**
+     * Whether the model takes a verbosity of low or high: only the gpt-5 family does; OpenAI answers others with
+     * "Unsupported value: 'verbosity' does not support 'low' with this model. Supported values are: 'medium'."
+     */
+    public static boolean takesVerbosityLevels(CatalogModel model) {
+        String name = model.upstream().substring(model.upstream().lastIndexOf('/') + 1);
+        return VERBOSITY_LEVELS_NAME.matcher(name).matches();
     }
 
     private static void setJson(ObjectNode body, String field, String json) {

@@ -109,6 +109,14 @@ public final class ResponsesRequestBuilder {
         if (!sampling && body.remove("top_logprobs") != null) {
             notes.add("top_logprobs dropped: " + model.id() + refused);
         }
+        if (body.path("text").path("verbosity").isTextual() && !"medium".equals(body.get("text").get("verbosity").asText())
+                && !OpenAiRequestBuilder.takesVerbosityLevels(model)) {
+            ObjectNode text = (ObjectNode) body.get("text");
+            notes.add("text.verbosity " + text.remove("verbosity").asText() + " dropped: " + model.id() + " answers only at medium");
+            if (text.isEmpty()) {
+                body.remove("text");
+            }
+        }
         if (!request.getStop().isEmpty()) {
             notes.add("stop sequences dropped: the Responses API has none");
         }

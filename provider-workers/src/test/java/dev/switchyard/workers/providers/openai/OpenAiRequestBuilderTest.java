@@ -108,6 +108,23 @@ class OpenAiRequestBuilderTest {
         assertThat(body.at("/messages/1/role").asText()).isEqualTo("assistant");
     }
 
+    @Test
+    void aVerbosityOtherThanMediumReachesOnlyTheGpt5Family() {
+        // OpenAI: "Unsupported value: 'verbosity' does not support 'low' with this model. Supported values are: 'medium'."
+        List<String> notes = new ArrayList<>();
+        JsonNode older = OpenAiRequestBuilder.build(TestRequests.hello().setExtraJson("{\"verbosity\":\"low\"}").build(),
+                CATALOG.find("openai/gpt-4o").orElseThrow(), notes);
+        assertThat(older.has("verbosity")).isFalse();
+        assertThat(notes).singleElement().asString().contains("verbosity low dropped");
+
+        JsonNode gpt5 = OpenAiRequestBuilder.build(TestRequests.hello().setExtraJson("{\"verbosity\":\"low\"}").build(),
+                CATALOG.find("openai/gpt-5-mini").orElseThrow(), new ArrayList<>());
+        assertThat(gpt5.get("verbosity").asText()).isEqualTo("low");
+        JsonNode medium = OpenAiRequestBuilder.build(TestRequests.hello().setExtraJson("{\"verbosity\":\"medium\"}").build(),
+                CATALOG.find("openai/gpt-4o").orElseThrow(), new ArrayList<>());
+        assertThat(medium.get("verbosity").asText()).isEqualTo("medium");
+    }
+
     private static String effortSent(String asked, String model) {
         JsonNode body = OpenAiRequestBuilder.build(TestRequests.hello()
                         .setReasoning(ReasoningConfig.newBuilder().setEffort(asked).build())

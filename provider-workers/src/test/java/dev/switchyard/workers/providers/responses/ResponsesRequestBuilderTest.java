@@ -139,4 +139,17 @@ class ResponsesRequestBuilderTest {
         assertThat(older.has("temperature") || older.has("top_logprobs")).isFalse();
         assertThat(olderNotes).hasSize(2);
     }
+
+    @Test
+    void aVerbosityOtherThanMediumReachesOnlyTheGpt5Family() {
+        List<String> notes = new ArrayList<>();
+        JsonNode body = ResponsesRequestBuilder.build(TestRequests.hello().setProtocol(ClientProtocol.OPENAI_RESPONSES)
+                .setExtraJson("{\"text\":{\"verbosity\":\"low\"}}").build(), ModelCatalog.builtIn().find("openai/o3-pro").orElseThrow(), notes);
+        assertThat(body.has("text")).isFalse();
+        assertThat(notes).anySatisfy(note -> assertThat(note).contains("text.verbosity low dropped"));
+
+        JsonNode codex = ResponsesRequestBuilder.build(TestRequests.hello().setProtocol(ClientProtocol.OPENAI_RESPONSES)
+                .setExtraJson("{\"text\":{\"verbosity\":\"low\"}}").build(), CODEX, new ArrayList<>());
+        assertThat(codex.at("/text/verbosity").asText()).isEqualTo("low");
+    }
 }
