@@ -18,8 +18,9 @@
  * Function tools may carry {@code cache_control} and {@code anthropic} (the other fields of an Anthropic tool).
  *
  * <p>What a target cannot express is dropped with a note on the Completion when it only tunes generation
- * (reasoning, cache hints, built-in tools); what would change the answer's content or format (function tools,
- * images, PDFs, response formats the target can't produce) is refused with a 400 ({@link
+ * (reasoning, sampling, verbosity, cache hints, built-in tools), or mapped to the closest the target takes (reasoning
+ * efforts, thinking forms); what would change the answer's content or format (function tools, images, PDFs, a
+ * prefill, response formats the target can't produce) is refused with a 400 ({@link
  * dev.switchyard.workers.providers.translate.UnsupportedRequestException}).
  */
 package dev.switchyard.workers.providers.translate;
