@@ -38,8 +38,6 @@ public final class AnthropicRequestBuilder {
     public static final int DEFAULT_MAX_TOKENS = 8192;
 
     private static final Pattern DATA_URL = Pattern.compile("^data:([^;,]+);base64,(.*)$", Pattern.DOTALL);
-    /** claude-<family>-<major>[-<minor>], claude-<major>[-<minor>]-<family>; a minor of more than 2 digits is a date. */
-    private static final Pattern VERSION = Pattern.compile("claude-(?:[a-z]+-)?(\\d{1,2})(?:[-.](\\d{1,2})(?!\\d))?");
 
     /** extra_json fields (client spoke Anthropic) this builder owns: never copied. */
     private static final Set<String> NOT_FORWARDED = Set.of("model", "messages", "system", "max_tokens", "stream",
@@ -110,7 +108,7 @@ public final class AnthropicRequestBuilder {
             ArrayNode stop = body.putArray("stop_sequences");
             request.getStop().forEach(stop::add);
         }
-        ClaudeThinking claude = ClaudeThinking.of(model.upstream());
+        ClaudeGeneration claude = ClaudeGeneration.of(model.upstream());
         if (!sameProtocol) {
             thinking(request.getReasoning(), model, claude, body, translated.messages(), notes);
             responseFormat(request.getResponseFormatJson(), model, body);
@@ -135,7 +133,7 @@ public final class AnthropicRequestBuilder {
 
     // ---- generation parameters ----
 
-    private static void sampling(ChatRequest request, CatalogModel model, ClaudeThinking claude, ObjectNode body, List<String> notes) {
+    private static void sampling(ChatRequest request, CatalogModel model, ClaudeGeneration claude, ObjectNode body, List<String> notes) {
         Double temperature = request.getTemperature();
         Double topP = request.getTopP();
         if (!claude.sampling()) {
@@ -164,7 +162,7 @@ public final class AnthropicRequestBuilder {
                 topP = null;
             }
         }
-        if (temperature != null && topP != null && onlyOneSamplingParameter(model.upstream())) {
+        if (temperature != null && topP != null && claude.oneSamplingParameter()) {
             notes.add("top_p " + topP + " dropped: " + model.id() + " accepts temperature or top_p, not both");
             topP = null;
         }
@@ -181,12 +179,12 @@ public final class AnthropicRequestBuilder {
     }
 
     /**
-     * Another protocol's reasoning request as thinking in the form the model takes ({@link ClaudeThinking}): adaptive,
+     * Another protocol's reasoning request as thinking in the form the model takes ({@link ClaudeGeneration}): adaptive,
      * at the closest effort, where it has it; else a budget from the client's budget or effort, kept below max_tokens.
      * Thinking is left off (noted) where Anthropic would refuse it: a model without extended thinking, a forced tool
      * choice, or a tool loop whose last assistant turn has no thinking block to continue.
      */
-    private static void thinking(ReasoningConfig reasoning, CatalogModel model, ClaudeThinking claude, ObjectNode body,
+    private static void thinking(ReasoningConfig reasoning, CatalogModel model, ClaudeGeneration claude, ObjectNode body,
                                  ArrayNode messages, List<String> notes) {
         if (!ReasoningEfforts.wanted(reasoning)) {
             return;
@@ -228,7 +226,7 @@ public final class AnthropicRequestBuilder {
      * the effort closest to it on a model that only thinks adaptively (which also refuses {@code disabled}: it does not
      * think unless asked), adaptive thinking becomes a budget for its effort on a model without it.
      */
-    private static void clientThinking(ObjectNode body, CatalogModel model, ClaudeThinking claude, List<String> notes) {
+    private static void clientThinking(ObjectNode body, CatalogModel model, ClaudeGeneration claude, List<String> notes) {
         JsonNode thinking = body.path("thinking");
         switch (thinking.path("type").asText("")) {
             case "enabled" -> {
@@ -269,7 +267,7 @@ public final class AnthropicRequestBuilder {
     }
 
     /** {@code output_config.effort} at the closest level the model takes; dropped (noted) where it takes none. */
-    private static void effort(ObjectNode body, CatalogModel model, ClaudeThinking claude, List<String> notes) {
+    private static void effort(ObjectNode body, CatalogModel model, ClaudeGeneration claude, List<String> notes) {
         if (!(body.get("output_config") instanceof ObjectNode config) || !config.path("effort").isTextual()) {
             return;
         }
@@ -342,17 +340,6 @@ public final class AnthropicRequestBuilder {
             default -> throw new UnsupportedRequestException("response_format " + type + " is not supported by " + model.id()
                     + " (Anthropic Messages): use a json_schema response format or a model that offers JSON mode");
         }
-    }
-
-    /** Claude 4.5 and later reject temperature and top_p together. */
-    static boolean onlyOneSamplingParameter(String upstream) {
-        Matcher m = VERSION.matcher(upstream);
-        if (!m.find()) {
-            return false;
-        }
-        int major = Integer.parseInt(m.group(1));
-        int minor = m.group(2) != null ? Integer.parseInt(m.group(2)) : 0;
-        return major > 4 || (major == 4 && minor >= 5);
     }
 
     // ---- messages ----

@@ -41,7 +41,7 @@ public final class OpenAiRequestBuilder {
      * variants answer.
      */
     private static final List<String> REFUSED_BY_REASONING_MODELS = List.of("presence_penalty", "frequency_penalty", "logit_bias");
-    /** Refused by reasoning models too, except where {@link ReasoningLevels} says they take sampling fields. */
+    /** Chat completions' logprob fields ({@link OpenAiSampling}). */
     private static final List<String> LOGPROBS = List.of("logprobs", "top_logprobs");
     /** The models that take a verbosity other than medium: the gpt-5 family but its chat models. */
     private static final Pattern VERBOSITY_LEVELS_NAME = Pattern.compile("^gpt-5(?!.*-chat).*$");
@@ -107,32 +107,7 @@ public final class OpenAiRequestBuilder {
         boolean reasoning = isReasoningModel(model);
         Optional<ReasoningLevels> levels = reasoning ? ReasoningLevels.of(model.upstream()) : Optional.empty();
         String effort = reasoningEffort(request, model, reasoning, levels, body, notes);
-        boolean sampling = !reasoning || levels.map(l -> l.acceptsSampling(effort)).orElse(false);
-        boolean samplingAtNone = levels.map(ReasoningLevels::samplingWithoutReasoning).orElse(false);
-        String onlyAtNone = " takes it only at reasoning_effort none";
-        if (request.getTemperature() != null) {
-            if (!sampling && request.getTemperature() != 1.0) {
-                notes.add("temperature " + request.getTemperature() + " dropped: " + model.id()
-                        + (samplingAtNone ? onlyAtNone : " is a reasoning model and only accepts the default (1)"));
-            } else {
-                body.put("temperature", request.getTemperature());
-            }
-        }
-        if (request.getTopP() != null) {
-            if (!sampling && request.getTopP() != 1.0) {
-                notes.add("top_p " + request.getTopP() + " dropped: " + model.id()
-                        + (samplingAtNone ? onlyAtNone : " is a reasoning model and only accepts the default (1)"));
-            } else {
-                body.put("top_p", request.getTopP());
-            }
-        }
-        if (!sampling) {
-            for (String field : LOGPROBS) {
-                if (body.remove(field) != null) {
-                    notes.add(field + " dropped: " + model.id() + (samplingAtNone ? onlyAtNone : " is a reasoning model and refuses it"));
-                }
-            }
-        }
+        OpenAiSampling.apply(request, model, reasoning, levels, effort, body, LOGPROBS, notes);
         if (reasoning) {
             for (String field : REFUSED_BY_REASONING_MODELS) {
                 if (body.remove(field) != null) {

@@ -1,5 +1,7 @@
 package dev.switchyard.workers.providers.openai;
 
+import dev.switchyard.workers.providers.translate.ReasoningEfforts;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -24,9 +26,6 @@ import java.util.regex.Pattern;
  * @param samplingWithoutReasoning whether it takes temperature, top_p and logprobs at effort none
  */
 public record ReasoningLevels(List<String> efforts, String defaultEffort, boolean samplingWithoutReasoning) {
-    /** OpenAI's effort vocabulary, least reasoning first; "max" (Anthropic's top level) ranks beyond xhigh. */
-    private static final List<String> SCALE = List.of("none", "minimal", "low", "medium", "high", "xhigh", "max");
-
     private static final List<String> MINIMAL_TO_HIGH = List.of("minimal", "low", "medium", "high");
     private static final List<String> LOW_TO_HIGH = List.of("low", "medium", "high");
     private static final List<String> LOW_TO_XHIGH = List.of("low", "medium", "high", "xhigh");
@@ -84,29 +83,9 @@ public record ReasoningLevels(List<String> efforts, String defaultEffort, boolea
         return Optional.of(new ReasoningLevels(efforts, "none", true));
     }
 
-    /**
-     * The accepted effort closest to the one asked for (a tie goes to less reasoning: minimal becomes none on a model
-     * with none and low); empty when the model takes no effort at all. An effort outside OpenAI's vocabulary is
-     * returned as asked, for the provider to judge.
-     */
+    /** The accepted effort closest to the one asked for ({@link ReasoningEfforts#closest}); empty when it takes none. */
     public Optional<String> closest(String requested) {
-        if (efforts.isEmpty()) {
-            return Optional.empty();
-        }
-        int wanted = SCALE.indexOf(requested);
-        if (wanted < 0 || efforts.contains(requested)) {
-            return Optional.of(requested);
-        }
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String effort : efforts) { // least reasoning first, so a tie keeps the first found
-            int distance = Math.abs(SCALE.indexOf(effort) - wanted);
-            if (distance < bestDistance) {
-                best = effort;
-                bestDistance = distance;
-            }
-        }
-        return Optional.of(best);
+        return ReasoningEfforts.closest(efforts, requested);
     }
 
     /** Whether temperature, top_p and logprobs pass at this effort ({@code null}: none sent, so the model's default). */

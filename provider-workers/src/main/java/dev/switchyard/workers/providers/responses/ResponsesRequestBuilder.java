@@ -8,6 +8,7 @@ import dev.switchyard.events.ChatRequest;
 import dev.switchyard.events.ClientProtocol;
 import dev.switchyard.workers.Json;
 import dev.switchyard.workers.providers.openai.OpenAiRequestBuilder;
+import dev.switchyard.workers.providers.openai.OpenAiSampling;
 import dev.switchyard.workers.providers.openai.ReasoningLevels;
 import dev.switchyard.workers.providers.translate.Capabilities;
 import dev.switchyard.workers.providers.translate.ChatMessages;
@@ -89,26 +90,7 @@ public final class ResponsesRequestBuilder {
         boolean reasoningModel = OpenAiRequestBuilder.isReasoningModel(model) || model.supports("reasoning");
         Optional<ReasoningLevels> levels = reasoningModel ? ReasoningLevels.of(model.upstream()) : Optional.empty();
         String effort = reasoning(request, model, reasoningModel, levels, body, notes);
-        boolean sampling = !reasoningModel || levels.map(l -> l.acceptsSampling(effort)).orElse(false);
-        String refused = levels.map(ReasoningLevels::samplingWithoutReasoning).orElse(false)
-                ? " takes it only at reasoning effort none" : " is a reasoning model";
-        if (request.getTemperature() != null) {
-            if (!sampling && request.getTemperature() != 1.0) {
-                notes.add("temperature " + request.getTemperature() + " dropped: " + model.id() + refused);
-            } else {
-                body.put("temperature", request.getTemperature());
-            }
-        }
-        if (request.getTopP() != null) {
-            if (!sampling && request.getTopP() != 1.0) {
-                notes.add("top_p " + request.getTopP() + " dropped: " + model.id() + refused);
-            } else {
-                body.put("top_p", request.getTopP());
-            }
-        }
-        if (!sampling && body.remove("top_logprobs") != null) {
-            notes.add("top_logprobs dropped: " + model.id() + refused);
-        }
+        OpenAiSampling.apply(request, model, reasoningModel, levels, effort, body, List.of("top_logprobs"), notes);
         if (body.path("text").path("verbosity").isTextual() && !"medium".equals(body.get("text").get("verbosity").asText())
                 && !OpenAiRequestBuilder.takesVerbosityLevels(model)) {
             ObjectNode text = (ObjectNode) body.get("text");

@@ -2,7 +2,9 @@ package dev.switchyard.workers.providers.translate;
 
 import dev.switchyard.events.ReasoningConfig;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Maps reasoning requests between OpenAI's effort levels and Anthropic's thinking budgets. The budgets are the middle
@@ -10,6 +12,8 @@ import java.util.Locale;
  */
 public final class ReasoningEfforts {
     public static final int MIN_BUDGET = 1024;
+    /** Every provider's effort words, least reasoning first ("max", Anthropic's top level, beyond OpenAI's xhigh). */
+    private static final List<String> SCALE = List.of("none", "minimal", "low", "medium", "high", "xhigh", "max");
 
     private ReasoningEfforts() {
     }
@@ -67,6 +71,28 @@ public final class ReasoningEfforts {
         }
         return !"none".equals(reasoning.getEffort()) && (reasoning.getMode() != null || reasoning.getEffort() != null
                 || reasoning.getBudgetTokens() != null);
+    }
+
+    /**
+     * The level of {@code accepted} (least first) closest to the one asked for, a tie going to less reasoning (minimal
+     * becomes none where none and low are accepted); empty when nothing is accepted. A word outside the scale is
+     * returned as asked, for the provider to judge.
+     */
+    public static Optional<String> closest(List<String> accepted, String requested) {
+        if (accepted.isEmpty()) {
+            return Optional.empty();
+        }
+        int wanted = SCALE.indexOf(requested);
+        if (wanted < 0 || accepted.contains(requested)) {
+            return Optional.of(requested);
+        }
+        String best = accepted.get(0);
+        for (String level : accepted) { // least first, so a tie keeps the first found
+            if (Math.abs(SCALE.indexOf(level) - wanted) < Math.abs(SCALE.indexOf(best) - wanted)) {
+                best = level;
+            }
+        }
+        return Optional.of(best);
     }
 
     /** OpenAI's effort vocabulary: efforts beyond "high" are sent as "high" (xhigh only exists on some models). */

@@ -119,11 +119,11 @@ class AnthropicRequestBuilderTest {
         assertThat(body.get("max_tokens").asInt()).isEqualTo(100);
         assertThat(notes).anySatisfy(n -> assertThat(n).contains("top_p"));
 
-        assertThat(AnthropicRequestBuilder.onlyOneSamplingParameter("claude-sonnet-4-5-20250929")).isTrue();
-        assertThat(AnthropicRequestBuilder.onlyOneSamplingParameter("claude-opus-4-1")).isFalse();
-        assertThat(AnthropicRequestBuilder.onlyOneSamplingParameter("claude-4-opus-20250514")).isFalse();
-        assertThat(AnthropicRequestBuilder.onlyOneSamplingParameter("claude-3-7-sonnet-20250219")).isFalse();
-        assertThat(AnthropicRequestBuilder.onlyOneSamplingParameter("claude-fable-5")).isTrue();
+        assertThat(ClaudeGeneration.of("claude-sonnet-4-5-20250929").oneSamplingParameter()).isTrue();
+        assertThat(ClaudeGeneration.of("claude-opus-4-1").oneSamplingParameter()).isFalse();
+        assertThat(ClaudeGeneration.of("claude-4-opus-20250514").oneSamplingParameter()).isFalse();
+        assertThat(ClaudeGeneration.of("claude-3-7-sonnet-20250219").oneSamplingParameter()).isFalse();
+        assertThat(ClaudeGeneration.of("claude-fable-5").oneSamplingParameter()).isTrue();
     }
 
     @Test

@@ -49,7 +49,7 @@ class OpenAiRequestBuilderTest {
                 CATALOG.find("openai/gpt-5.2").orElseThrow(), notes);
         assertThat(reasoning.get("reasoning_effort").asText()).isEqualTo("low");
         assertThat(reasoning.has("temperature") || reasoning.has("top_p") || reasoning.has("logprobs") || reasoning.has("top_logprobs")).isFalse();
-        assertThat(notes).hasSize(4).allSatisfy(note -> assertThat(note).contains("takes it only at reasoning_effort none"));
+        assertThat(notes).hasSize(4).allSatisfy(note -> assertThat(note).contains("takes it only at reasoning effort none"));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.switchyard.workers.providers.anthropic;
 
+import dev.switchyard.workers.providers.translate.ReasoningEfforts;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -7,8 +9,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Which forms of thinking, which efforts and which sampling fields a Claude model takes, by its version. Claude 4.5 and
- * earlier think only with a budget ({@code thinking: {type: enabled, budget_tokens}}); Claude 4.6 added adaptive
+ * Which forms of thinking, which efforts and which sampling fields a Claude model takes, by its version (its
+ * generation). Claude 4.5 and later take temperature or top_p, not both. Claude 4.5 and earlier think only with a budget ({@code thinking: {type: enabled, budget_tokens}}); Claude 4.6 added adaptive
  * thinking ({@code thinking: {type: adaptive}} steered by {@code output_config.effort}) and keeps the budget form,
  * deprecated; from Claude 4.7 on, adaptive is the only form: Anthropic answers 400 to {@code enabled} and
  * {@code disabled} ("thinking.type.enabled is not supported for this model. Use thinking.type.adaptive and
@@ -20,52 +22,35 @@ import java.util.regex.Pattern;
  * @param adaptive takes {@code thinking: {type: adaptive}}
  * @param efforts  the {@code output_config.effort} levels it takes, least first; empty: none
  * @param sampling takes temperature, top_p and top_k
+ * @param oneSamplingParameter takes temperature or top_p, not both (Claude 4.5 and later)
  */
-record ClaudeThinking(boolean budget, boolean adaptive, List<String> efforts, boolean sampling) {
-    /** Anthropic's effort vocabulary, least first (OpenAI's none and minimal rank below low). */
-    private static final List<String> SCALE = List.of("none", "minimal", "low", "medium", "high", "xhigh", "max");
+record ClaudeGeneration(boolean budget, boolean adaptive, List<String> efforts, boolean sampling, boolean oneSamplingParameter) {
     /** claude-<family>-<major>[-<minor>] or claude-<major>[-<minor>]-<family>; a minor of more than 2 digits is a date. */
     private static final Pattern VERSION = Pattern.compile("claude-(?:([a-z]+)-)?(\\d{1,2})(?:[-.](\\d{1,2})(?!\\d))?");
 
-    private static final ClaudeThinking BUDGET_ONLY = new ClaudeThinking(true, false, List.of(), true);
+    private static final ClaudeGeneration BEFORE_4_5 = new ClaudeGeneration(true, false, List.of(), true, false);
 
     /** By the model's upstream name; a name without a version thinks with a budget, as Claude always could. */
-    static ClaudeThinking of(String upstreamName) {
+    static ClaudeGeneration of(String upstreamName) {
         Matcher m = VERSION.matcher(upstreamName.toLowerCase(Locale.ROOT));
         if (!m.find()) {
-            return BUDGET_ONLY;
+            return BEFORE_4_5;
         }
         int version = Integer.parseInt(m.group(2)) * 10 + (m.group(3) != null ? Integer.parseInt(m.group(3)) : 0);
         if (version >= 47) {
-            return new ClaudeThinking(false, true, List.of("low", "medium", "high", "xhigh", "max"), false);
+            return new ClaudeGeneration(false, true, List.of("low", "medium", "high", "xhigh", "max"), false, true);
         }
         if (version == 46) {
-            return new ClaudeThinking(true, true, List.of("low", "medium", "high", "max"), true);
+            return new ClaudeGeneration(true, true, List.of("low", "medium", "high", "max"), true, true);
         }
-        if (version == 45 && "opus".equals(m.group(1))) {
-            return new ClaudeThinking(true, false, List.of("low", "medium", "high"), true);
+        if (version == 45) {
+            return new ClaudeGeneration(true, false, "opus".equals(m.group(1)) ? List.of("low", "medium", "high") : List.of(), true, true);
         }
-        return BUDGET_ONLY;
+        return BEFORE_4_5;
     }
 
-    /**
-     * The level the model takes closest to the one asked for (a tie goes to less effort); empty when it takes no effort.
-     * A level outside the vocabulary is returned as asked, for Anthropic to judge.
-     */
+    /** The level the model takes closest to the one asked for ({@link ReasoningEfforts#closest}); empty when it takes none. */
     Optional<String> closestEffort(String requested) {
-        if (efforts.isEmpty()) {
-            return Optional.empty();
-        }
-        int wanted = SCALE.indexOf(requested);
-        if (wanted < 0 || efforts.contains(requested)) {
-            return Optional.of(requested);
-        }
-        String best = efforts.get(0);
-        for (String effort : efforts) {
-            if (Math.abs(SCALE.indexOf(effort) - wanted) < Math.abs(SCALE.indexOf(best) - wanted)) {
-                best = effort;
-            }
-        }
-        return Optional.of(best);
+        return ReasoningEfforts.closest(efforts, requested);
     }
 }
