@@ -173,7 +173,7 @@ final class OpenAiProtocol extends ProtocolHandler {
                             field, "unsupported_parameter");
                 }
             }
-        } else if (effort != null && !effort.isNull()) {
+        } else if (effort != null && !effort.isNull() && OpenAiReasoningRules.openAiModel(model.asText())) {
             return ApiError.invalid("Unsupported parameter: 'reasoning_effort' is not supported with this model.",
                     "reasoning_effort", "unsupported_parameter");
         }

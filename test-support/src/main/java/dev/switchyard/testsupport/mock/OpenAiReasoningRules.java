@@ -17,6 +17,14 @@ record OpenAiReasoningRules(List<String> efforts, String defaultEffort, boolean 
     private static final Pattern DATED = Pattern.compile("-\\d{4}-\\d{2}-\\d{2}$");
     private static final Pattern POINT_RELEASE = Pattern.compile("gpt-5\\.(\\d+)(-[a-z-]+)?");
 
+    /**
+     * Whether the name is one of OpenAI's own models, whose rules this mock enforces; other names (gemini-*, deepseek-*,
+     * ...) stand for other OpenAI-compatible hosts, which take reasoning efforts and verbosity their own way.
+     */
+    static boolean openAiModel(String model) {
+        return model.toLowerCase(Locale.ROOT).matches("(gpt-|chatgpt-|o\\d).*");
+    }
+
     /** The rules of a reasoning model; empty for a model that does not reason (gpt-4.1, gpt-5-chat-latest). */
     static Optional<OpenAiReasoningRules> of(String model) {
         String name = DATED.matcher(model.toLowerCase(Locale.ROOT)).replaceFirst("");
@@ -61,7 +69,7 @@ record OpenAiReasoningRules(List<String> efforts, String defaultEffort, boolean 
      */
     static ApiError refuseVerbosity(String model, String verbosity, String param) {
         String name = model.toLowerCase(Locale.ROOT);
-        if ("medium".equals(verbosity) || (name.startsWith("gpt-5") && !name.contains("-chat"))) {
+        if ("medium".equals(verbosity) || !openAiModel(model) || (name.startsWith("gpt-5") && !name.contains("-chat"))) {
             return null;
         }
         return ApiError.invalid("Unsupported value: '" + param + "' does not support '" + verbosity + "' with this model. "

@@ -71,7 +71,7 @@ final class ResponsesProtocol extends ProtocolHandler {
         OpenAiReasoningRules rules = OpenAiReasoningRules.of(model.asText()).orElse(null);
         JsonNode reasoning = body.get("reasoning");
         String effort = reasoning != null && reasoning.path("effort").isTextual() ? reasoning.get("effort").asText() : null;
-        if (rules == null && effort != null) {
+        if (rules == null && effort != null && OpenAiReasoningRules.openAiModel(model.asText())) {
             return ApiError.invalid("Unsupported parameter: 'reasoning.effort' is not supported with this model.",
                     "reasoning.effort", "unsupported_parameter");
         }

@@ -215,6 +215,9 @@ class MockResponsesAndRulesTest {
                 .statusCode()).isEqualTo(200);
         assertThat(Http.post(chat(), "{\"model\":\"gpt-5-mini\"," + hi + ",\"reasoning_effort\":\"minimal\"}").statusCode()).isEqualTo(200);
         assertThat(Http.post(chat(), "{\"model\":\"gpt-5.2-chat-latest\"," + hi + ",\"reasoning_effort\":\"medium\"}").statusCode()).isEqualTo(200);
+        // Other hosts' models (the mock answers for every OpenAI-compatible host) take efforts and verbosity their own way.
+        assertThat(Http.post(chat(), "{\"model\":\"gemini-2.5-flash\"," + hi + ",\"reasoning_effort\":\"low\",\"verbosity\":\"low\"}")
+                .statusCode()).isEqualTo(200);
         assertRefused(Http.post(chat(), "{\"model\":\"gpt-4o\"," + hi + ",\"verbosity\":\"low\"}"),
                 "Unsupported value: 'verbosity' does not support 'low' with this model. Supported values are: 'medium'.");
         assertThat(Http.post(chat(), "{\"model\":\"gpt-4o\"," + hi + ",\"verbosity\":\"medium\"}").statusCode()).isEqualTo(200);
