@@ -239,8 +239,7 @@ public final class OpenAiRequestBuilder {
             }
             sent = closest.get();
         } else {
-            // A reasoning model this worker has no levels for: "minimal" is the lowest level the older ones accept.
-            sent = own != null ? asked : ReasoningEfforts.openAiEffort("none".equals(asked) ? "minimal" : asked);
+            sent = own != null ? asked : ReasoningEfforts.openAiEffort(asked); // a reasoning model without known levels
         }
         body.put("reasoning_effort", sent);
         if (own == null && (request.getProtocol() != ClientProtocol.OPENAI_CHAT || !sent.equals(request.getReasoning().getEffort()))) {

@@ -25,8 +25,9 @@ public final class OpenAiSampling {
         boolean samples = !reasoningModel || levels.map(l -> l.acceptsSampling(effort)).orElse(false);
         boolean atNoneOnly = levels.map(ReasoningLevels::samplingWithoutReasoning).orElse(false);
         String dropped = " dropped: " + model.id() + (atNoneOnly ? " takes it only at reasoning effort none" : " is a reasoning model");
-        put(body, "temperature", request.getTemperature(), samples, dropped + (atNoneOnly ? "" : " and takes only the default (1)"), notes);
-        put(body, "top_p", request.getTopP(), samples, dropped + (atNoneOnly ? "" : " and takes only the default (1)"), notes);
+        String notDefault = dropped + (atNoneOnly ? "" : " and takes only the default (1)");
+        put(body, "temperature", request.getTemperature(), samples, notDefault, notes);
+        put(body, "top_p", request.getTopP(), samples, notDefault, notes);
         if (!samples) {
             for (String field : logprobFields) {
                 if (body.remove(field) != null) {

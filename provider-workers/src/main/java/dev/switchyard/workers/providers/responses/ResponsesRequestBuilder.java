@@ -360,7 +360,7 @@ public final class ResponsesRequestBuilder {
         String sent = null;
         if (effort != null) {
             sent = levels.isPresent() ? levels.get().closest(effort).orElseThrow()
-                    : ReasoningEfforts.openAiEffort("none".equals(effort) ? "minimal" : effort);
+                    : ReasoningEfforts.openAiEffort(effort);
             reasoning.put("effort", sent);
             notes.add("reasoning request mapped to reasoning.effort=" + sent);
         }

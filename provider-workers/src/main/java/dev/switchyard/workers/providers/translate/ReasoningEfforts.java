@@ -95,9 +95,13 @@ public final class ReasoningEfforts {
         return Optional.of(best);
     }
 
-    /** OpenAI's effort vocabulary: efforts beyond "high" are sent as "high" (xhigh only exists on some models). */
+    /**
+     * Another protocol's effort for an OpenAI reasoning model whose levels are unknown: none is sent as minimal (the
+     * lowest level the older ones accept), max as high (xhigh only exists on some models).
+     */
     public static String openAiEffort(String effort) {
         return switch (effort) {
+            case "none" -> "minimal";
             case "max" -> "high";
             default -> effort;
         };
