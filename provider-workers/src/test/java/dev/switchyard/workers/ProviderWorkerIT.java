@@ -18,6 +18,7 @@ import dev.switchyard.schemas.kafka.KafkaSettings;
 import dev.switchyard.schemas.kafka.TopicLayout;
 import dev.switchyard.schemas.kafka.TopicProvisioner;
 import dev.switchyard.schemas.serde.EventSerdes;
+import dev.switchyard.testsupport.conditions.Await;
 import dev.switchyard.testsupport.mock.MockBehaviour;
 import dev.switchyard.testsupport.mock.MockLlmProvider;
 import dev.switchyard.testsupport.mock.RecordedRequest;

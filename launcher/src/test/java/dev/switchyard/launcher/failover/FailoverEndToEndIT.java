@@ -325,6 +325,24 @@ class FailoverEndToEndIT {
     }
 
     @Test
+    void aProviderRefusingSwitchyardsKeyFailsOverAndAloneIsA502ThatNeverShowsTheKey() throws Exception {
+        mock.failNext("gpt-4.1", 1, MockBehaviour.error(401));
+        ChatCall call = stream("openai/gpt-4.1", "Revoked key", "{\"models\":[\"" + BACKUP + "\"]}");
+
+        assertThat(call.header("x-switchyard-attempts")).hasValue("openai/gpt-4.1:error:401," + BACKUP + ":streaming");
+        assertThat(call.text()).startsWith("Hello from claude-haiku-4-5.");
+        assertThat(completion(call).getAttempts().get(0).getReason()).doesNotContain("9f3c").doesNotContain("sk-mock");
+
+        mock.failNext("gpt-4.1", 1, MockBehaviour.error(401));
+        ChatCall alone = send("openai/gpt-4.1", "Revoked key, nothing else to try", null, false);
+        // The client's own key to Switchyard was fine: a 401 would send its user looking for the wrong key.
+        assertThat(alone.status()).isEqualTo(502);
+        assertThat(alone.json().at("/error/code").asText()).isEqualTo("upstream_authentication_error");
+        assertThat(alone.json().at("/error/message").asText()).contains("refused Switchyard's credentials")
+                .doesNotContain("9f3c").doesNotContain("sk-mock");
+    }
+
+    @Test
     void anInvalidRequestGoesBackToTheClientWithoutTryingAnotherModel() throws Exception {
         mock.failNext("gpt-4.1-mini", 1, MockBehaviour.error(400));
         ChatCall call = stream("openai/gpt-4.1-mini", "Invalid", "{\"models\":[\"" + BACKUP + "\"]}");

@@ -14,10 +14,13 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,6 +41,12 @@ import java.util.function.Function;
  * silently, and the new owner runs it from the committed offset. Partitions lost without a clean revocation (the
  * group forgot this worker: a broker restart, a long pause) can't be committed: if the next assignment gives them back,
  * their requests keep running (the records fetched again join them); if not, they are abandoned to the new owner.
+ *
+ * <p>A request whose answer could not be published (the reply or the Completion refused or not acknowledged) is run
+ * again here, after 1, 4 and 16 s, while its partition stays here: left uncommitted, it would hold back the commits
+ * of every later request on its partition until the next rebalance, and then all of them would run twice. A re-run
+ * past the request's deadline calls no provider: it publishes the deadline error and its Completion. After three
+ * re-runs it is given up (logged) and committed, so that one unpublishable answer never stalls a partition.
  */
 public final class DispatchConsumer implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(DispatchConsumer.class);
@@ -65,6 +74,14 @@ public final class DispatchConsumer implements Runnable {
     private record Finished(TopicPartition partition, long offset, int generation) {
     }
 
+    /** A dispatch whose answer was not published: run again at {@code dueNanos} (re-runs so far: {@code reruns - 1}). */
+    private record Job(TopicPartition partition, long offset, int generation, Dispatch dispatch, int reruns,
+                         long dueNanos) {
+    }
+
+    static final int MAX_RERUNS = 3;
+    static final Duration FIRST_RERUN_AFTER = Duration.ofSeconds(1);
+
     private final Consumer<String, byte[]> consumer;
     private final AvroSerde<Dispatch> serde;
     private final Function<Dispatch, CompletableFuture<Void>> pipeline;
@@ -77,6 +94,10 @@ public final class DispatchConsumer implements Runnable {
     private final java.util.Set<TopicPartition> lost = new java.util.HashSet<>();
     private final OffsetTracker offsets = new OffsetTracker();
     private final ConcurrentLinkedQueue<Finished> finished = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Job> unpublished = new ConcurrentLinkedQueue<>();
+    /** Re-runs waiting for their time. This thread only. */
+    private final List<Job> reruns = new ArrayList<>();
+    private final Duration firstRerunAfter;
     /** Bumped per partition on every assignment, so a request finishing after its partition moved is ignored. */
     private final Map<TopicPartition, Integer> generations = new HashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -93,6 +114,13 @@ public final class DispatchConsumer implements Runnable {
 
     public DispatchConsumer(Consumer<String, byte[]> consumer, AvroSerde<Dispatch> serde,
                             Function<Dispatch, CompletableFuture<Void>> pipeline, int maxInFlight, Handover handover) {
+        this(consumer, serde, pipeline, maxInFlight, handover, FIRST_RERUN_AFTER);
+    }
+
+    DispatchConsumer(Consumer<String, byte[]> consumer, AvroSerde<Dispatch> serde,
+                     Function<Dispatch, CompletableFuture<Void>> pipeline, int maxInFlight, Handover handover,
+                     Duration firstRerunAfter) {
+        this.firstRerunAfter = firstRerunAfter;
         this.consumer = consumer;
         this.serde = serde;
         this.pipeline = pipeline;
@@ -165,6 +193,7 @@ public final class DispatchConsumer implements Runnable {
                     handle(record);
                 }
                 drainFinished();
+                rerunDue();
                 applyBackpressure();
                 commit(false);
             }
@@ -198,17 +227,44 @@ public final class DispatchConsumer implements Runnable {
             offsets.finished(partition, record.offset());
             return;
         }
+        run(new Job(partition, record.offset(), generation, dispatch, 0, 0));
+    }
+
+    private void run(Job r) {
         inFlight.incrementAndGet();
-        running.computeIfAbsent(partition, p -> new HashMap<>()).put(record.offset(), dispatch.getRequest().getRequestId());
-        pipeline.apply(dispatch).whenComplete((v, e) -> {
+        running.computeIfAbsent(r.partition(), p -> new HashMap<>()).put(r.offset(), r.dispatch().getRequest().getRequestId());
+        pipeline.apply(r.dispatch()).whenComplete((v, e) -> {
             inFlight.decrementAndGet();
             if (e == null) {
-                finished.add(new Finished(partition, record.offset(), generation));
+                finished.add(new Finished(r.partition(), r.offset(), r.generation()));
+            } else if (e instanceof CancellationException || e.getCause() instanceof CancellationException) {
+                // Abandoned (shutdown, handover): uncommitted, so the partition's next owner runs it.
+                ended.add(new Finished(r.partition(), r.offset(), r.generation()));
             } else {
-                // The offset stays uncommitted: the dispatch is redelivered after a restart or rebalance.
-                ended.add(new Finished(partition, record.offset(), generation));
+                long wait = firstRerunAfter.toNanos() << (2 * r.reruns()); // 1, 4, 16 s
+                unpublished.add(new Job(r.partition(), r.offset(), r.generation(), r.dispatch(), r.reruns() + 1,
+                        System.nanoTime() + wait));
             }
         });
+    }
+
+    /** Starts the re-runs that are due, on partitions still assigned in the same generation. */
+    private void rerunDue() {
+        if (reruns.isEmpty() || stopping || draining) {
+            return; // at shutdown they stay uncommitted: redelivered after the restart
+        }
+        long now = System.nanoTime();
+        for (Iterator<Job> it = reruns.iterator(); it.hasNext(); ) {
+            Job r = it.next();
+            if (generations.getOrDefault(r.partition(), -1) != r.generation()) {
+                it.remove(); // moved to another worker, which runs it from the committed offset
+            } else if (now - r.dueNanos() >= 0) {
+                it.remove();
+                LOG.warn("request {}: running it again ({} of {}) since its answer was not published",
+                        r.dispatch().getRequest().getRequestId(), r.reruns(), MAX_RERUNS);
+                run(r);
+            }
+        }
     }
 
     private void drainFinished() {
@@ -221,6 +277,21 @@ public final class DispatchConsumer implements Runnable {
         }
         while ((f = ended.poll()) != null) {
             forget(f);
+        }
+        Job r;
+        while ((r = unpublished.poll()) != null) {
+            forget(new Finished(r.partition(), r.offset(), r.generation()));
+            if (generations.getOrDefault(r.partition(), -1) != r.generation()) {
+                continue;
+            }
+            if (r.reruns() > MAX_RERUNS) {
+                LOG.error("request {}: its answer could not be published after {} re-runs; giving it up so that the "
+                        + "requests after it on {} are committed", r.dispatch().getRequest().getRequestId(), MAX_RERUNS,
+                        r.partition());
+                offsets.finished(r.partition(), r.offset());
+            } else {
+                reruns.add(r);
+            }
         }
     }
 
@@ -260,6 +331,14 @@ public final class DispatchConsumer implements Runnable {
             for (Map.Entry<Long, String> request : ofPartition.entrySet()) {
                 if (handover.answering(request.getValue())) {
                     keepUpTo = Math.max(keepUpTo, request.getKey());
+                }
+            }
+            for (Job r : reruns) {
+                if (r.partition().equals(partition) && r.offset() < keepUpTo) {
+                    // Committed past with the answering requests after it: its re-run is given up, not passed on.
+                    LOG.error("{} moves to another worker; request {}, whose answer was not published, is given up",
+                            partition, r.dispatch().getRequest().getRequestId());
+                    offsets.finished(partition, r.offset());
                 }
             }
             for (Map.Entry<Long, String> request : new TreeMap<>(ofPartition).entrySet()) {

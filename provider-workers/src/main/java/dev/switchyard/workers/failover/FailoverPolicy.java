@@ -9,9 +9,12 @@ import java.util.Locale;
 /**
  * Which failures move a request to its next candidate, which count against a provider's health, and the request's
  * limits (the dispatch's effective {@code fallback}: the router's, overridden field by field by the request's).
- * Before the first content delta, a connect error, a timeout, a 5xx, a 408/409/429 and a context-length error (to a
- * candidate with a larger window) fail over; any other 4xx is the client's problem and goes straight back with the
- * provider's status and message. After the first delta a failure ends the answer with an error, unless
+ * Before the first content delta, a connect error, a timeout, a 5xx, a 408/409/429, a context-length error (to a
+ * candidate with a larger window) and a 401/403/404 fail over; any other 4xx is the client's problem and goes straight
+ * back with the provider's status and message. A 401 or 403 refuses Switchyard's own key for that provider (revoked,
+ * out of credit, a region it may not call from) and a 404 a model that provider does not serve: the operator's
+ * configuration, never the client's request, so another provider may answer (as Portkey's and OpenRouter's fallbacks
+ * do). After the first delta a failure ends the answer with an error, unless
  * {@code continue_midstream} is set and a candidate can continue the partial answer.
  */
 public final class FailoverPolicy {
@@ -75,14 +78,15 @@ public final class FailoverPolicy {
 
     /**
      * Whether a failure says the provider/model is unwell (feeds its circuit breaker): no connection, a timeout, a
-     * broken stream, a 5xx, or a 429 without Retry-After (with one, the Retry-After alone decides). Client errors,
+     * broken stream, a 5xx, a 401/403/404 (a key or model that will fail every call until the operator fixes it), or a
+     * 429 without Retry-After (with one, the Retry-After alone decides). Client errors,
      * context-length errors, a capability the model lacks and an unconfigured provider say nothing about its health.
      */
     public static boolean countsAgainstProvider(UpstreamFailure failure) {
         return switch (failure.kind()) {
             case CONNECT, TIMEOUT, STREAM_BROKEN -> true;
             case NOT_CONFIGURED, BAD_REQUEST, UNSUPPORTED -> false;
-            case HTTP -> failure.status() >= 500 || failure.status() == 408
+            case HTTP -> failure.status() >= 500 || failure.status() == 408 || refusesSwitchyard(failure.status())
                     || (failure.status() == 429 && failure.retryAfter() == null);
         };
     }
@@ -110,13 +114,18 @@ public final class FailoverPolicy {
         if (status == 409) {
             return new Verdict(Outcome.ERROR, true); // a conflict on the provider's side: another model may answer
         }
-        if (status >= 500) {
+        if (status >= 500 || refusesSwitchyard(status)) {
             return new Verdict(Outcome.ERROR, true);
         }
         if (isContextLength(failure)) {
             return new Verdict(Outcome.CONTEXT_LENGTH, true);
         }
         return new Verdict(Outcome.ERROR, false);
+    }
+
+    /** 401, 403, 404: the provider refuses Switchyard's key or does not serve the model (see the class comment). */
+    public static boolean refusesSwitchyard(Integer status) {
+        return status != null && (status == 401 || status == 403 || status == 404);
     }
 
     /** OpenAI's {@code context_length_exceeded} code, or the providers' wording of it (Anthropic: "prompt is too long"). */

@@ -195,6 +195,7 @@ public final class RequestExecution implements AttemptRunner.Observer {
         discardBufferedReply();
         for (Call call : allCalls()) {
             stop(call);
+            rt.health().abandoned(call.modelId(), call.probe); // a probe stopped here must not hold the circuit half-open
         }
         done.completeExceptionally(new CancellationException("abandoned at shutdown"));
     }
@@ -378,7 +379,9 @@ public final class RequestExecution implements AttemptRunner.Observer {
         stop(call);
         racing.remove(call);
         close(call, Outcome.TTFT_TIMEOUT, "no first token within " + policy.ttftTimeoutMs() + " ms", null);
-        rt.health().abandoned(call.modelId(), call.probe);
+        // A failure of the model's: one that hangs before its first token would otherwise never trip its breaker (the
+        // cut comes long before the idle timeout that would count), and every request would wait the deadline on it.
+        rt.health().failure(call.modelId(), call.probe, "no first token within " + policy.ttftTimeoutMs() + " ms");
         lastFailure = UpstreamFailure.timeout(call.modelId() + " sent no first token within " + policy.ttftTimeoutMs() + " ms");
         if (racing.isEmpty()) {
             advance();
@@ -781,7 +784,13 @@ public final class RequestExecution implements AttemptRunner.Observer {
                 .setCountTokens(request.getCountTokens());
     }
 
-    private static ReplyError replyError(UpstreamFailure failure) {
+    static ReplyError replyError(UpstreamFailure failure) {
+        if (failure.status() != null && (failure.status() == 401 || failure.status() == 403)) {
+            // The provider refused Switchyard's own key: passing its 401 on would tell the client its key is wrong.
+            return error(502, "api_error", failure.status() == 401 ? "upstream_authentication_error" : "upstream_permission_error",
+                    "the provider refused Switchyard's credentials (HTTP " + failure.status() + ": " + failure.message()
+                            + "); the router's provider configuration needs fixing, not the request");
+        }
         int status = failure.status() != null ? failure.status()
                 : failure.kind() == UpstreamFailure.Kind.TIMEOUT ? 504 : 502;
         return ReplyError.newBuilder()

@@ -36,6 +36,8 @@ public final class ChunkWriter {
     private long lastSentNanos;
     private int seq;
     private CompletableFuture<Void> lastAck = CompletableFuture.completedFuture(null);
+    /** Why a chunk of this attempt was not published (null: none was lost); set from the sender's thread. */
+    private volatile Throwable lost;
 
     public ChunkWriter(ReplySink publisher, ChatRequest request, String attemptId, int attempt, Coalescing coalescing) {
         this.publisher = publisher;
@@ -92,7 +94,7 @@ public final class ChunkWriter {
         chunk.setAttempts(attempts);
         chunk.setFinal$(true);
         send(chunk);
-        return lastAck;
+        return acknowledged();
     }
 
     /** A terminal error: the request ends here (after the content still buffered). */
@@ -103,7 +105,7 @@ public final class ChunkWriter {
         chunk.setAttempts(attempts);
         chunk.setFinal$(true);
         send(chunk);
-        return lastAck;
+        return acknowledged();
     }
 
     /** The request ended without a terminal chunk (cancelled, abandoned): buffered content is dropped. */
@@ -178,8 +180,22 @@ public final class ChunkWriter {
     private void send(ReplyChunk chunk) {
         seq++;
         lastSentNanos = coalescing.nanoTime().getAsLong();
-        // Same producer, same partition: acks arrive in order, so the last ack covers every earlier chunk.
-        lastAck = publisher.chunk(request.getReplyTo(), chunk);
+        CompletableFuture<Void> ack = publisher.chunk(request.getReplyTo(), chunk);
+        ack.whenComplete((v, e) -> {
+            if (e != null && lost == null) {
+                lost = e;
+            }
+        });
+        lastAck = ack;
+    }
+
+    /**
+     * Completes when every chunk is acknowledged; fails if any was not. Same producer, same partition: acks arrive in
+     * order, so the last one comes after every earlier chunk's verdict; but a chunk refused on its own (the sender's
+     * queue full, a record too large) fails while later ones go through, and the client would wait on the hole.
+     */
+    private CompletableFuture<Void> acknowledged() {
+        return lastAck.thenCompose(v -> lost == null ? lastAck : CompletableFuture.failedFuture(lost));
     }
 
     private static String emptyToNull(String s) {

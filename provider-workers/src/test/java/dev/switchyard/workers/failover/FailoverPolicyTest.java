@@ -25,11 +25,21 @@ class FailoverPolicyTest {
     void clientErrorsGoBackToTheClientExceptContextLength() {
         assertThat(FailoverPolicy.beforeFirstContent(UpstreamFailure.http(400, null, null, null, "bad", null)))
                 .isEqualTo(new FailoverPolicy.Verdict(Outcome.ERROR, false));
-        assertThat(FailoverPolicy.beforeFirstContent(UpstreamFailure.http(401, null, null, null, "bad key", null)).tryNext()).isFalse();
+        assertThat(FailoverPolicy.beforeFirstContent(UpstreamFailure.http(422, null, null, null, "bad value", null)).tryNext()).isFalse();
+        assertThat(FailoverPolicy.countsAgainstProvider(UpstreamFailure.http(400, null, null, null, "bad", null))).isFalse();
         assertThat(FailoverPolicy.beforeFirstContent(UpstreamFailure.http(400, "invalid_request_error", "context_length_exceeded",
                 "messages", "This model's maximum context length is 128000 tokens.", null)))
                 .isEqualTo(new FailoverPolicy.Verdict(Outcome.CONTEXT_LENGTH, true));
         assertThat(FailoverPolicy.beforeFirstContent(UpstreamFailure.http(400, "invalid_request_error", null, null,
                 "prompt is too long: 250000 tokens > 200000 maximum", null)).outcome()).isEqualTo(Outcome.CONTEXT_LENGTH);
+    }
+
+    @Test
+    void aProviderRefusingSwitchyardsKeyOrModelFailsOverAndCountsAgainstIt() {
+        for (int status : new int[]{401, 403, 404}) {
+            UpstreamFailure refused = UpstreamFailure.http(status, null, null, null, "Incorrect API key provided", null);
+            assertThat(FailoverPolicy.beforeFirstContent(refused)).isEqualTo(new FailoverPolicy.Verdict(Outcome.ERROR, true));
+            assertThat(FailoverPolicy.countsAgainstProvider(refused)).as("status %d", status).isTrue();
+        }
     }
 }

@@ -13,6 +13,7 @@ import dev.switchyard.events.FallbackPolicy;
 import dev.switchyard.events.ReplyAddress;
 import dev.switchyard.events.ReplyChunk;
 import dev.switchyard.events.Usage;
+import dev.switchyard.testsupport.conditions.Await;
 import dev.switchyard.workers.Json;
 import dev.switchyard.workers.TestRequests;
 import dev.switchyard.workers.health.HealthBook;
@@ -289,6 +290,61 @@ class RequestExecutionTest {
     }
 
     @Test
+    void aProviderRefusingSwitchyardsKeyFailsOverAndAloneIsA502ThatDoesNotBlameTheClientsKey() throws Exception {
+        health = HealthBook.local("test", HealthSettings.DEFAULTS.withConsecutiveFailures(2), Clock.systemUTC(), null);
+        script("gpt-5.2", fail(UpstreamFailure.http(401, "invalid_request_error", "invalid_api_key", null,
+                "Incorrect API key provided", null)));
+        script("claude-haiku-4-5", answer("Backup"));
+        Completion failedOver = run(List.of("openai/gpt-5.2", "anthropic/claude-haiku-4-5"), null, null);
+        assertThat(failedOver.getAttempts()).extracting(Attempt::getOutcome).containsExactly("error", "ok");
+        assertThat(failedOver.getAttempts().get(0).getHttpStatus()).isEqualTo(401);
+        assertThat(text()).isEqualTo("Backup");
+
+        Completion alone = run(List.of("openai/gpt-5.2"), null, null);
+        assertThat(alone.getHttpStatus()).isEqualTo(502);
+        assertThat(chunks).singleElement().satisfies(c -> {
+            assertThat(c.getError().getStatus()).isEqualTo(502);
+            assertThat(c.getError().getCode()).isEqualTo("upstream_authentication_error");
+            assertThat(c.getError().getMessage()).contains("refused Switchyard's credentials (HTTP 401: Incorrect API key provided)");
+        });
+        // Two refusals in a row opened its circuit: the key will fail every call until the operator fixes it.
+        assertThat(health.state("openai/gpt-5.2")).isEqualTo(BreakerState.OPEN);
+    }
+
+    @Test
+    void aModelCutAtTheTtftDeadlineCountsAgainstItsHealth() throws Exception {
+        health = HealthBook.local("test", HealthSettings.DEFAULTS.withConsecutiveFailures(2), Clock.systemUTC(), null);
+        script("claude-haiku-4-5", answer("Backup"));
+        List<String> models = List.of("openai/gpt-5.2", "anthropic/claude-haiku-4-5"); // gpt-5.2 hangs: no script
+        FallbackPolicy ttft = FallbackPolicy.newBuilder().setTtftTimeoutMs(100L).build();
+        for (int i = 0; i < 2; i++) {
+            assertThat(run(models, ttft, null).getAttempts()).extracting(Attempt::getOutcome).containsExactly("ttft_timeout", "ok");
+        }
+        assertThat(health.state("openai/gpt-5.2")).isEqualTo(BreakerState.OPEN);
+        assertThat(run(models, ttft, null).getAttempts()).extracting(Attempt::getOutcome).containsExactly("skipped_unhealthy", "ok");
+        assertThat(called).containsExactly("claude-haiku-4-5");
+    }
+
+    @Test
+    void aProbeStoppedByAShutdownLetsTheNextRequestProbe() throws Exception {
+        health = HealthBook.local("test", HealthSettings.DEFAULTS.withConsecutiveFailures(1)
+                .withCoolDown(java.time.Duration.ofMillis(1)), Clock.systemUTC(), null);
+        script("gpt-5.2", fail(UpstreamFailure.http(502, "api_error", null, null, "bad gateway", null)));
+        run(List.of("openai/gpt-5.2"), null, null);
+        assertThat(health.state("openai/gpt-5.2")).isEqualTo(BreakerState.OPEN);
+        scripts.remove("gpt-5.2"); // from now on it hangs
+        Await.until(() -> health.callable("openai/gpt-5.2")); // the cool-down passed
+
+        RequestExecution probing = start(List.of("openai/gpt-5.2"), null, null, TestRequests.hello().build());
+        Await.until(() -> called.contains("gpt-5.2"));
+        assertThat(health.callable("openai/gpt-5.2")).isFalse(); // one probe at a time
+        vertx.getOrCreateContext().runOnContext(v -> probing.abandon());
+        Await.until(() -> probing.done().isCompletedExceptionally());
+
+        assertThat(health.callable("openai/gpt-5.2")).isTrue();
+    }
+
+    @Test
     void aRetryAfterSkipsTheModelForEveryRequestUntilThen() throws Exception {
         script("gpt-5.2", fail(UpstreamFailure.http(429, "rate_limit_error", null, null, "slow down", java.time.Duration.ofSeconds(60))));
         script("claude-haiku-4-5", answer("Other"));
@@ -418,11 +474,16 @@ class RequestExecutionTest {
     }
 
     private Completion run(List<String> models, FallbackPolicy fallback, Map<String, String> env, ChatRequest request) throws Exception {
+        RequestExecution execution = start(models, fallback, env, request);
+        execution.done().get(10, TimeUnit.SECONDS);
+        return completion.get(10, TimeUnit.SECONDS);
+    }
+
+    private RequestExecution start(List<String> models, FallbackPolicy fallback, Map<String, String> env, ChatRequest request) {
         chunks.clear();
         called.clear();
         cancelled.clear();
-        CompletableFuture<Completion> completion = new CompletableFuture<>();
-        this.completion = completion;
+        this.completion = new CompletableFuture<>();
         ProviderAdapter adapter = (spec, listener) -> {
             String upstream = spec.model().upstream();
             called.add(upstream);
@@ -457,7 +518,6 @@ class RequestExecutionTest {
                 .build();
         RequestExecution execution = new RequestExecution(dispatch, runtime);
         vertx.getOrCreateContext().runOnContext(v -> execution.start(null));
-        execution.done().get(10, TimeUnit.SECONDS);
-        return completion.get(10, TimeUnit.SECONDS);
+        return execution;
     }
 }

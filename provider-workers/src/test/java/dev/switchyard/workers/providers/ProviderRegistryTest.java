@@ -77,6 +77,8 @@ class ProviderRegistryTest {
         assertThat(Secrets.redact("Incorrect API key provided: sk-proj-abcdefghijklmnopqrstuvwxyz.", settings.apiKey()))
                 .doesNotContain("abcdefghijklmnop");
         assertThat(Secrets.redact("Incorrect API key provided: sk-proj-abcd**************wxyz.", settings.apiKey()))
-                .doesNotContain("sk-proj-abcd");
+                .doesNotContain("sk-proj-abcd").doesNotContain("wxyz").endsWith("provided: ***.");
+        assertThat(Secrets.redact("Incorrect API key provided: sk-ant-****************************9f3c", null))
+                .isEqualTo("Incorrect API key provided: ***");
     }
 }

@@ -72,6 +72,35 @@ class ChunkWriterTest {
     }
 
     @Test
+    void anAnswerWithAChunkThatWasNotPublishedIsNotAcknowledgedThoughLaterChunksWere() {
+        List<CompletableFuture<Void>> acks = new ArrayList<>();
+        ChunkWriter writer = new ChunkWriter(ackedBy(acks), TestRequests.hello().setStream(true).build(), "att-1", 0, Coalescing.OFF);
+        writer.content(Delta.text("a"), () -> HEADER, List::of);
+        writer.content(Delta.text("b"), () -> HEADER, List::of);
+        CompletableFuture<Void> answered = writer.finish("stop", usage(), HEADER, List.of());
+        assertThat(acks).hasSize(3);
+
+        acks.get(0).complete(null);
+        acks.get(1).completeExceptionally(new IllegalStateException("the record is too large"));
+        acks.get(2).complete(null);
+
+        // The client would wait on seq 1 forever: the request must not count as answered (and be committed).
+        assertThat(answered).isCompletedExceptionally();
+    }
+
+    @Test
+    void anAnswerIsAcknowledgedOnceItsLastChunkIs() {
+        List<CompletableFuture<Void>> acks = new ArrayList<>();
+        ChunkWriter writer = new ChunkWriter(ackedBy(acks), TestRequests.hello().setStream(true).build(), "att-1", 0, Coalescing.OFF);
+        writer.content(Delta.text("a"), () -> HEADER, List::of);
+        CompletableFuture<Void> answered = writer.finish("stop", usage(), HEADER, List.of());
+        acks.get(0).complete(null);
+        assertThat(answered).isNotDone();
+        acks.get(1).complete(null);
+        assertThat(answered).isCompleted();
+    }
+
+    @Test
     void bufferedDeltasGoOutWhenTheWindowHasPassed() {
         ChunkWriter writer = writer(true, fiveMs);
         writer.content(Delta.text("a"), () -> HEADER, List::of);
@@ -209,6 +238,23 @@ class ChunkWriterTest {
         writer.content(new Delta("c", null, null, null, null, null, null, "[{\"token\":\"c\"}]"), () -> HEADER, List::of);
         assertThat(sent).extracting(ReplyChunk::getText).containsExactly("a", "b", "c");
         assertThat(sent.get(2).getLogprobsJson()).contains("\"c\"");
+    }
+
+    /** A sink whose acknowledgements the test completes, in {@code acks} in the order the chunks were sent. */
+    private static ReplySink ackedBy(List<CompletableFuture<Void>> acks) {
+        return new ReplySink() {
+            @Override
+            public CompletableFuture<Void> chunk(ReplyAddress to, ReplyChunk chunk) {
+                CompletableFuture<Void> ack = new CompletableFuture<>();
+                acks.add(ack);
+                return ack;
+            }
+
+            @Override
+            public CompletableFuture<Void> completion(Completion completion) {
+                return CompletableFuture.completedFuture(null);
+            }
+        };
     }
 
     private ChunkWriter writer(boolean stream, Coalescing coalescing) {

@@ -1,5 +1,6 @@
 package dev.switchyard.workers.replies;
 
+import dev.switchyard.testsupport.conditions.Await;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -38,7 +39,7 @@ class KafkaSenderTest {
         try (KafkaSender sender = new KafkaSender(producer, 100, "test-sender", Duration.ofHours(1))) {
             CompletableFuture<Void> first = sender.sendSoon(record(1));
             CompletableFuture<Void> second = sender.sendSoon(record(2));
-            waitUntil(() -> sender.heldCount() == 2);
+            Await.until(() -> sender.heldCount() == 2);
             assertThat(producer.history()).isEmpty();
             assertThat(first).isNotDone();
 
@@ -56,7 +57,7 @@ class KafkaSenderTest {
         try (KafkaSender sender = new KafkaSender(producer, 100, "test-sender", Duration.ofHours(1))) {
             CompletableFuture<Void> otherRequest = sender.sendSoon(new ProducerRecord<>("t", 0, "request-a", new byte[]{1}));
             sender.sendSoon(new ProducerRecord<>("t", 0, "request-b", new byte[]{2}));
-            waitUntil(() -> sender.heldCount() == 2);
+            Await.until(() -> sender.heldCount() == 2);
 
             sender.send(new ProducerRecord<>("t", 0, "request-b", new byte[]{3})).get(10, TimeUnit.SECONDS);
 
@@ -81,7 +82,7 @@ class KafkaSenderTest {
         CompletableFuture<Void> held;
         try (KafkaSender sender = new KafkaSender(producer, 100, "test-sender", Duration.ofHours(1))) {
             held = sender.sendSoon(record(1));
-            waitUntil(() -> sender.heldCount() == 1);
+            Await.until(() -> sender.heldCount() == 1);
         }
         assertThat(held).isCompleted();
         assertThat(producer.history()).hasSize(1);
@@ -98,15 +99,6 @@ class KafkaSenderTest {
 
     private static ProducerRecord<String, byte[]> record(int n) {
         return new ProducerRecord<>("t", 0, "k", new byte[]{(byte) n});
-    }
-
-    /** Spins until the condition holds (the sender's thread gets there within microseconds), failing after 10 s. */
-    static void waitUntil(java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
-            Thread.onSpinWait();
-        }
     }
 
     @Test

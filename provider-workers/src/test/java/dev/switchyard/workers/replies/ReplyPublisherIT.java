@@ -7,6 +7,7 @@ import dev.switchyard.events.CompletionStatus;
 import dev.switchyard.events.ReplyChunk;
 import dev.switchyard.schemas.Topics;
 import dev.switchyard.schemas.serde.EventSerdes;
+import dev.switchyard.testsupport.conditions.Await;
 import dev.switchyard.testsupport.services.SharedServices;
 import dev.switchyard.workers.TestRequests;
 import dev.switchyard.workers.providers.Delta;
@@ -23,7 +24,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static dev.switchyard.workers.replies.KafkaSenderTest.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -45,16 +45,16 @@ class ReplyPublisherIT {
             ReplyPublisher publisher = new ReplyPublisher(chunks, serdes);
             ChunkWriter first = new ChunkWriter(publisher, request, "w-1", 1, Coalescing.OFF);
             first.content(Delta.text("Hel"), () -> HEADER, List::of);
-            waitUntil(() -> producer.history().size() == 1); // seq 0: the client's first token, never held
+            Await.until(() -> producer.history().size() == 1); // seq 0: the client's first token, never held
             first.content(Delta.text("lo"), () -> HEADER, List::of);
             first.content(Delta.text(" wor"), () -> HEADER, List::of);
-            waitUntil(() -> chunks.heldCount() == 2);
+            Await.until(() -> chunks.heldCount() == 2);
             assertThat(producer.history()).hasSize(1);
 
             // The attempt fails over: its successor's first chunk goes at once, after everything its predecessor sent.
             ChunkWriter second = new ChunkWriter(publisher, request, "w-2", 2, Coalescing.OFF);
             second.content(Delta.text("Hello"), () -> HEADER, List::of);
-            waitUntil(() -> producer.history().size() == 4);
+            Await.until(() -> producer.history().size() == 4);
 
             assertThat(producer.history()).extracting(this::decode)
                     .extracting(c -> c.getAttemptId() + "#" + c.getSeq() + ":" + c.getText())
@@ -70,7 +70,7 @@ class ReplyPublisherIT {
             ChunkWriter writer = new ChunkWriter(publisher, request, "w-1", 1, Coalescing.OFF);
             writer.content(Delta.text("Hel"), () -> HEADER, List::of);
             writer.content(Delta.text("lo"), () -> HEADER, List::of);
-            waitUntil(() -> chunks.heldCount() == 1);
+            Await.until(() -> chunks.heldCount() == 1);
 
             writer.error(dev.switchyard.events.ReplyError.newBuilder().setStatus(502).setType("api_error")
                     .setMessage("upstream failed").build(), HEADER, List.of()).get(10, TimeUnit.SECONDS);
@@ -93,7 +93,7 @@ class ReplyPublisherIT {
             otherWriter.content(Delta.text("Hi"), () -> HEADER, List::of);
             writer.content(Delta.text("lo"), () -> HEADER, List::of);
             otherWriter.content(Delta.text(" there"), () -> HEADER, List::of);
-            waitUntil(() -> sender.heldCount() == 2);
+            Await.until(() -> sender.heldCount() == 2);
 
             publisher.completion(completionOf(request)).get(10, TimeUnit.SECONDS);
 
