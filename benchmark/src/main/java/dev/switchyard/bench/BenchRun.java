@@ -9,6 +9,7 @@ import dev.switchyard.bench.load.OpenLoopRunner;
 import dev.switchyard.bench.load.RequestBodies;
 import dev.switchyard.bench.load.StepMeasurement;
 import dev.switchyard.bench.load.Target;
+import dev.switchyard.bench.proc.CoreWaitMeter;
 import dev.switchyard.bench.proc.CpuMeter;
 import dev.switchyard.bench.proc.ProcStat;
 import dev.switchyard.bench.report.BenchReport;
@@ -70,6 +71,7 @@ public final class BenchRun {
                 groups.put("portkey", List.of(portkey.pid()));
             }
             CpuMeter cpu = new CpuMeter(groups, List.of(stack.switchyardPid(), stack.brokerPid()));
+            CoreWaitMeter coreWait = new CoreWaitMeter(groups);
             report.idleCpuCores = idle(cpu, Duration.ofSeconds(2)); // let the first metadata fetches finish
             LOG.info("idle CPU (cores) just after start: {}", report.idleCpuCores);
             if (!o.skipHttp()) {
@@ -91,12 +93,14 @@ public final class BenchRun {
                                     Map<String, Long> offsetsBefore = topicRecords.endOffsets();
                                     Map<String, Long> requestsBefore = brokerRequests.served();
                                     cpu.start();
+                                    coreWait.start();
                                     StepMeasurement.Snapshot s = runner.run(target, shape, stream, rate, o.duration(), o.drain());
                                     Map<String, Double> used = cpu.stop();
+                                    Map<String, Double> waited = coreWait.stop();
                                     boolean switchyard = target.name().equals("switchyard");
                                     Map<String, Double> records = TopicRecords.perAnswer(offsetsBefore, topicRecords.endOffsets(), s.ok());
                                     Map<String, Double> requests = TopicRecords.perAnswer(requestsBefore, brokerRequests.served(), s.ok());
-                                    StepResult r = StepResult.of(shape.name(), stream, target.name(), rate, s, used, cpu.rss(), load,
+                                    StepResult r = StepResult.of(shape.name(), stream, target.name(), rate, s, used, cpu.rss(), waited, load,
                                             switchyard ? records : Map.of(), switchyard ? requests : Map.of());
                                     report.steps.add(r);
                                     LOG.info("{} stream={} {} @ {} rps: {} ok, {} errors, TTFT p50/p99 {}, total p50/p99 {}, gateway CPU {} ms/req",

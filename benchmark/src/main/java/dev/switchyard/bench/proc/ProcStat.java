@@ -56,6 +56,29 @@ public final class ProcStat {
         return seconds;
     }
 
+    /**
+     * How long {@code pid}'s threads have waited, runnable, for a core, and how many times they got one, so far:
+     * {@code {wait ns, runs}} summed over {@code /proc/<pid>/task/<tid>/schedstat} ("run ns, wait ns, runs"; threads
+     * that ended are not counted, so compare two readings of long-lived threads). {0, 0} when unknown.
+     */
+    public static long[] schedWait(long pid) {
+        long[] total = new long[2];
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String[] f = Files.readString(task.resolve("schedstat")).trim().split(" ");
+                    total[0] += Long.parseLong(f[1]);
+                    total[1] += Long.parseLong(f[2]);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return new long[2];
+        }
+        return total;
+    }
+
     /** Resident set size of {@code pid} in bytes (0 when unknown). */
     public static long rssBytes(long pid) {
         try {

@@ -62,6 +62,13 @@ public final class BenchReport {
                     + "cores in use during the step (near 100 %, the gateway's ms/req is the room the mock and the load "
                     + "generator leave divided by the rate, not what a request needs); RSS in MiB at the step's end:\n\n");
             md.append(cpuTable()).append('\n');
+            if (steps.stream().anyMatch(st -> !st.coreWaitMicrosPerRun().isEmpty())) {
+                md.append("Waiting for a core: microseconds a thread of each process waited, runnable, each time it got a "
+                        + "core during the step (Linux's schedstat, every thread). Tens on a machine with room, hundreds "
+                        + "on a full one (JIT compilers included): every thread a token crosses (event loops, Kafka's "
+                        + "clients and broker) waits about this long, on average, before it can handle it:\n\n");
+                md.append(coreWaitTable()).append('\n');
+            }
             if (steps.stream().anyMatch(st -> !st.kafkaRecordsPerAnswer().isEmpty())) {
                 md.append("Kafka records appended per successful request in Switchyard's steps (metrics stage = its "
                         + "repartition, changelog and window topics; __ = consumer offsets and transaction markers; "
@@ -148,6 +155,17 @@ public final class BenchReport {
                     peer == null ? "-" : num(c.get(peer)), num(s.cpuSeconds().get("other")), percent(s.machineBusyShare(cores)),
                     num(r.get("switchyard")), num(r.get("kafka")), num(r.get("children")), num(r.get("mock")),
                     num(r.get("loadgen")), peer == null ? "-" : num(r.get(peer)), num(s.loadAverage()));
+        }
+        return t.render();
+    }
+
+    private String coreWaitTable() {
+        Table t = new Table("shape", "stream", "rate", "target", "switchyard", "kafka", "mock", "loadgen", "peer");
+        for (StepResult s : steps) {
+            Map<String, Double> w = s.coreWaitMicrosPerRun();
+            String peer = peerGroup(w);
+            t.row(s.shape(), s.stream() ? "yes" : "no", num(s.rate()), s.target(), num(w.get("switchyard")),
+                    num(w.get("kafka")), num(w.get("mock")), num(w.get("loadgen")), peer == null ? "-" : num(w.get(peer)));
         }
         return t.render();
     }

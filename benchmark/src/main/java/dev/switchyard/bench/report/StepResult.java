@@ -7,20 +7,20 @@ import java.util.Map;
 
 /**
  * One row of the results: one target at one rate, with latencies in ms, CPU per group (seconds in the step and
- * ms per successful request), resident memory per group (MiB) at the end of the step, and the records each Kafka
- * topic gained per successful request.
+ * ms per successful request), resident memory per group (MiB) at the end of the step, how long each group's threads
+ * waited for a core per run (microseconds), and the records each Kafka topic gained per successful request.
  */
 public record StepResult(String shape, boolean stream, String target, double rate, double achievedRps,
                          long scheduled, long ok, long errors, Map<String, Long> errorKinds,
                          Percentiles ttft, Percentiles total, Percentiles chunkLateness, Percentiles chunkGap,
                          double sendLagP99Ms, double contentChunksPerAnswer,
                          Map<String, Double> cpuSeconds, Map<String, Double> cpuMsPerRequest,
-                         Map<String, Double> rssMiB, double loadAverage, Map<String, Double> kafkaRecordsPerAnswer,
-                         Map<String, Double> kafkaRequestsPerAnswer) {
+                         Map<String, Double> rssMiB, Map<String, Double> coreWaitMicrosPerRun, double loadAverage,
+                         Map<String, Double> kafkaRecordsPerAnswer, Map<String, Double> kafkaRequestsPerAnswer) {
 
     public static StepResult of(String shape, boolean stream, String target, double rate,
                                 StepMeasurement.Snapshot s, Map<String, Double> cpu, Map<String, Long> rss,
-                                double loadAverage, Map<String, Double> kafkaRecordsPerAnswer,
+                                Map<String, Double> coreWait, double loadAverage, Map<String, Double> kafkaRecordsPerAnswer,
                                 Map<String, Double> kafkaRequestsPerAnswer) {
         Map<String, Double> perRequest = new LinkedHashMap<>();
         cpu.forEach((group, seconds) -> {
@@ -34,6 +34,8 @@ public record StepResult(String shape, boolean stream, String target, double rat
         if (s.abandoned() > 0) {
             kinds.put("no answer within the drain time", s.abandoned());
         }
+        Map<String, Double> waitRounded = new LinkedHashMap<>();
+        coreWait.forEach((g, v) -> waitRounded.put(g, Percentiles.round(v)));
         Map<String, Double> mib = new LinkedHashMap<>();
         rss.forEach((g, v) -> mib.put(g, Percentiles.round(v / 1048576.0)));
         return new StepResult(shape, stream, target, rate, Percentiles.round(s.achievedRps()), s.scheduled(), s.ok(),
@@ -41,7 +43,7 @@ public record StepResult(String shape, boolean stream, String target, double rat
                 Percentiles.of(s.chunkLateness()), Percentiles.of(s.chunkGap()),
                 Percentiles.round(s.sendLag().getValueAtPercentile(99) / 1000.0),
                 s.ok() == 0 ? 0 : Percentiles.round((double) s.contentChunks() / s.ok()), cpuRounded, perRequest, mib,
-                loadAverage, kafkaRecordsPerAnswer, kafkaRequestsPerAnswer);
+                waitRounded, loadAverage, kafkaRecordsPerAnswer, kafkaRequestsPerAnswer);
     }
 
     /**

@@ -31,6 +31,6 @@ class StepResultTest {
 
     private static StepResult step(Map<String, Double> cpuSeconds) {
         return new StepResult("short", true, "switchyard", 100, 100, 100, 100, 0, Map.of(), null, null, null, null, 0, 20,
-                cpuSeconds, Map.of(), Map.of(), 0, Map.of(), Map.of());
+                cpuSeconds, Map.of(), Map.of(), Map.of(), 0, Map.of(), Map.of());
     }
 }
