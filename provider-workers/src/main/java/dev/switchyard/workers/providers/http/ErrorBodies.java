@@ -23,7 +23,11 @@ public final class ErrorBodies {
 
     /** {@code header} looks a response header up by name (case-insensitive). */
     public static UpstreamFailure parse(int status, String body, Function<String, String> header) {
-        Duration retryAfter = retryAfter(header, Instant.now());
+        Instant now = Instant.now();
+        Duration retryAfter = retryAfter(header, now);
+        if (retryAfter == null && status == 429) {
+            retryAfter = RateLimitResets.of(header, now);
+        }
         JsonNode error = null;
         try {
             JsonNode root = body == null || body.isBlank() ? null : Json.MAPPER.readTree(body);
