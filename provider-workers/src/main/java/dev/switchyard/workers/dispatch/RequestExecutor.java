@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RequestExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(RequestExecutor.class);
-    private static final Duration REMEMBER_CANCELS = Duration.ofMinutes(10);
+    static final Duration REMEMBER_CANCELS = Duration.ofMinutes(10);
     private static final int MAX_REMEMBERED_CANCELS = 100_000;
 
     private static final class Running {
