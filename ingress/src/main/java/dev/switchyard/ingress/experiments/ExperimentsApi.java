@@ -24,7 +24,8 @@ import java.util.function.Predicate;
  * POST /v1/feedback                                   an outcome → llm.feedback (202 once acknowledged)
  * GET  /router/v1/routers/{id}/report?from=&amp;to=&amp;metric=   the experiment report (ClickHouse)
  * GET  /router/v1/routers/{id}/timeseries?from=&amp;to=&amp;window= traffic per variant and window (ClickHouse)
- * POST /router/v1/routers/{id}:promote {"variant"}     that variant at 100 % (a new router version)
+ * POST /router/v1/routers/{id}:promote {"route", "variant", "force"?}  that variant at 100 % of that route (a new
+ *                                                      router version) when the report calls it the winner
  * POST /router/v1/routers/{id}:restore {"version"}     an earlier version's routes as a new version
  * GET  /dashboard/                                     the dashboard (static files, same-origin API calls)
  * </pre>
@@ -48,10 +49,10 @@ public final class ExperimentsApi implements AutoCloseable {
         this.clickHouse = clickHouse == null ? null : new ClickHouseConnection(clickHouse);
         this.reportWorkers = vertx.createSharedWorkerExecutor(instanceId + "-reports", 2);
         this.feedback = new FeedbackHandler(new FeedbackParser(store::get, store::all), publisher, metrics);
-        this.reports = new ReportHandler(store,
+        this.reports = new ReportHandler(store, history,
                 this.clickHouse == null ? null : new ExperimentReports(this.clickHouse, ReportOptions.defaults()),
                 this.clickHouse == null ? null : new VariantTimeseries(this.clickHouse), reportWorkers, metrics);
-        this.ramp = new RampHandler(documents, admin, history, knownModel, metrics);
+        this.ramp = new RampHandler(documents, admin, history, reports, knownModel, metrics);
     }
 
     /** Adds the routes; register them before a catch-all. {@code body} reads (size-limited) request bodies. */

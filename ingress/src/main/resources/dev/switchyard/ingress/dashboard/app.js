@@ -36,7 +36,7 @@ async function api(path, init) {
   const body = await response.json().catch(() => null);
   if (!response.ok) {
     const message = body && body.error && body.error.message ? body.error.message : `HTTP ${response.status}`;
-    throw new Error(message);
+    throw Object.assign(new Error(message), { status: response.status, code: body && body.error ? body.error.code : null });
   }
   return body;
 }
@@ -45,7 +45,16 @@ function readHash() {
   const params = new URLSearchParams(location.hash.replace(/^#/, ""));
   state.routerId = params.get("router");
   state.range = params.get("range") || state.range;
-  document.getElementById("range").value = state.range;
+  showRange();
+}
+
+// The range select shows the range, also one that is not a preset (a phase's start: "since ...").
+function showRange() {
+  const select = document.getElementById("range");
+  if (![...select.options].some(o => o.value === state.range)) {
+    select.appendChild(el("option", { value: state.range }, "since " + state.range.slice(0, 16).replace("T", " ")));
+  }
+  select.value = state.range;
 }
 
 function writeHash() {
@@ -130,7 +139,7 @@ function renderRouter(router, report, series) {
   }
   out.push(el("div", { className: "muted", style: "font-size:12px;margin-top:4px" },
     "Charts over time use " + (series.window_seconds === 60 ? "1-minute" : "1-hour") + " windows; tables cover the whole range."));
-  for (const route of report.routes) out.push(renderRoute(router, route, series.points.filter(p => p.route_id === route.route_id), [from, to]));
+  for (const route of report.routes) out.push(renderRoute(router, report, route, series.points.filter(p => p.route_id === route.route_id), [from, to]));
   return out;
 }
 
@@ -142,7 +151,29 @@ function srmBadge(route) {
     srm.flagged ? "Sample ratio mismatch · p = " + fmt.p(srm.p_value) : "No sample ratio mismatch · p = " + fmt.p(srm.p_value));
 }
 
-function renderRoute(router, route, points, domain) {
+// Promote is offered where the server would accept it: the variant is the winner on the router's primary metric (its
+// first, the first in each variant's list), the route shows no sample-ratio mismatch and its weights did not change
+// within the range. Forcing is an API call.
+function promotable(route, v) {
+  const primary = v.metrics.length ? v.metrics[0] : null;
+  return v.configured && v.weight < 100 && primary !== null && primary.verdict === "winner" && !(route.srm && route.srm.flagged)
+    && route.phases.length <= 1;
+}
+
+// The allocation phases of a route (runs of router versions with the same weights) when the range spans several.
+function phasesNote(route) {
+  if (route.phases.length <= 1) return null;
+  const phase = p => (p.router_versions.length > 1 ? "versions " : "version ") + p.router_versions.join(", ") + " at " + Object.entries(p.weights).map(([id, w]) => id + " " + w + " %").join(" / ")
+    + " from " + p.from.slice(0, 16).replace("T", " ");
+  const current = route.phases[route.phases.length - 1];
+  const only = el("button", { type: "button", className: "promote", "data-action": "current-phase", "data-route": route.route_id },
+    "Show the current phase only");
+  only.addEventListener("click", () => { state.range = current.from; showRange(); writeHash(); loadRouters(); loadRouter(); });
+  return el("p", { className: "error", "data-field": "phases", "data-route": route.route_id, title: route.warning },
+    "Weights changed within the range (" + route.phases.map(phase).join("; then ") + " UTC): " + route.warning + " ", only);
+}
+
+function renderRoute(router, report, route, points, domain) {
   const color = new Map(route.variants.map((v, i) => [v.variant_id, COLORS[i % COLORS.length]]));
   const card = el("section", { className: "card", "data-route": route.route_id });
   card.appendChild(el("h3", {}, "Route " + route.route_id + " ",
@@ -152,6 +183,8 @@ function renderRoute(router, route, points, domain) {
     el("span", { className: "badge" }, "requests ", el("span", { "data-field": "route_requests", "data-route": route.route_id }, fmt.int(route.requests))),
     el("span", { className: "badge" }, "split counted in " + route.unit),
     srmBadge(route)));
+  const note = phasesNote(route);
+  if (note) card.appendChild(note);
 
   const cell = (field, v, text) => el("td", { "data-field": field, "data-route": route.route_id, "data-variant": v.variant_id }, text);
   const span = (field, v, text) => el("span", { "data-field": field, "data-route": route.route_id, "data-variant": v.variant_id }, text);
@@ -172,7 +205,7 @@ function renderRoute(router, route, points, domain) {
     cell("ttft_p50", v, fmt.ms(v.ttft_ms.p50)),
     cell("cost_per_request", v, fmt.usd(v.cost_per_request)),
     cell("cost_per_1k_users", v, fmt.usd(v.cost_per_1k_users)),
-    el("td", {}, v.configured && v.weight < 100 ? promoteButton(router.id, route.route_id, v.variant_id) : null)));
+    el("td", {}, promotable(route, v) ? promoteButton(router.id, report, route.route_id, v) : null)));
   card.appendChild(el("div", { className: "table-wrap" },
     el("table", {}, el("thead", {}, el("tr", {}, head.map(h => el("th", {}, h)))), el("tbody", {}, rows))));
 
@@ -254,32 +287,45 @@ function renderMetric(route, name, color) {
   return box;
 }
 
-function promoteButton(routerId, routeId, variantId) {
+function promoteButton(routerId, report, routeId, v) {
+  const variantId = v.variant_id;
   const wrap = el("span", {});
-  const start = el("button", { type: "button", className: "promote", "data-action": "promote", "data-variant": variantId,
-                               title: "Send 100 % of route " + routeId + " to " + variantId + " (a new router version)" }, "Promote");
+  const data = { "data-route": routeId, "data-variant": variantId };
+  const start = el("button", { type: "button", className: "promote", "data-action": "promote", ...data,
+                               title: "The winner on " + v.metrics[0].name + ": send 100 % of route " + routeId + " to "
+                                 + variantId + " (a new router version)" }, "Promote");
   start.addEventListener("click", () => {
-    const confirm = el("button", { type: "button", className: "promote confirm", "data-action": "confirm-promote", "data-variant": variantId }, "Promote " + variantId + " to 100 %");
+    const confirm = el("button", { type: "button", className: "promote confirm", "data-action": "confirm-promote", ...data },
+                       "Promote " + variantId + " to 100 % of route " + routeId);
     const cancel = el("button", { type: "button", className: "cancel" }, "Cancel");
     cancel.addEventListener("click", () => wrap.replaceChildren(start));
-    confirm.addEventListener("click", () => promote(routerId, variantId, confirm));
+    confirm.addEventListener("click", () => promote(routerId, { route: routeId, variant: variantId, from: report.from, to: report.to }, confirm, wrap));
     wrap.replaceChildren(confirm, cancel);
   });
   wrap.appendChild(start);
   return wrap;
 }
 
-async function promote(routerId, variantId, button) {
+// The server checks the report over the same range again; when it refuses (409: no longer the winner, a sample-ratio
+// mismatch, another change first), its reason is shown with a way to promote anyway.
+async function promote(routerId, request, button, wrap) {
   button.disabled = true;
   try {
     const updated = await api("/router/v1/routers/" + encodeURIComponent(routerId) + ":promote", {
-      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ variant: variantId }) });
-    state.notice = "Promoted " + variantId + " to 100 %: router version " + updated.version + " (the previous version is kept; restore it with POST :restore).";
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(request) });
+    state.notice = "Promoted " + request.variant + " to 100 % of route " + request.route + ": router version " + updated.version
+      + " (the previous version is kept; restore it with POST :restore).";
     await loadRouters();
     await loadRouter();
   } catch (e) {
     button.disabled = false;
     button.textContent = "Failed: " + e.message;
+    if (e.status === 409 && !request.force) {
+      const force = el("button", { type: "button", className: "promote confirm", "data-action": "force-promote",
+                                   "data-route": request.route, "data-variant": request.variant }, "Promote anyway");
+      force.addEventListener("click", () => promote(routerId, { ...request, force: true }, force, wrap));
+      wrap.appendChild(force);
+    }
   }
 }
 

@@ -67,7 +67,13 @@ class RampIT {
             RouterConfig v1 = versions.await(r -> (id + "@1").equals(r.key()), IngressKit.WAIT).value();
             assertThat(buckets(v1)).isEqualTo(Map.of("ctl", 5_000, "new", 5_000));
 
-            HttpResponse<String> promoted = kit.send(kit.post(ingress, "/router/v1/routers/" + id + ":promote", "{\"variant\":\"new\"}").build());
+            // Without ClickHouse no report can call "new" the winner: only a forced promotion goes through.
+            HttpResponse<String> unchecked = kit.send(kit.post(ingress, "/router/v1/routers/" + id + ":promote", "{\"variant\":\"new\"}").build());
+            assertThat(unchecked.statusCode()).as(unchecked.body()).isEqualTo(503);
+            assertThat(JSON.readTree(unchecked.body()).at("/error/code").asText()).isEqualTo("reports_unavailable");
+            assertThat(JSON.readTree(unchecked.body()).at("/error/message").asText()).contains("\"force\": true");
+            HttpResponse<String> promoted = kit.send(kit.post(ingress, "/router/v1/routers/" + id + ":promote",
+                    "{\"route\":\"main\",\"variant\":\"new\",\"force\":true}").build());
             assertThat(promoted.statusCode()).as(promoted.body()).isEqualTo(200);
             JsonNode v2 = JSON.readTree(promoted.body());
             assertThat(v2.get("version").asInt()).isEqualTo(2);
@@ -110,6 +116,9 @@ class RampIT {
                 new String[]{":promote", "{\"variant\":\"nope\"}", "400", "variant"},
                 new String[]{":promote", "{}", "400", "variant"},
                 new String[]{":promote", "{\"variant\":3}", "400", "variant"},
+                new String[]{":promote", "{\"route\":\"nope\",\"variant\":\"new\",\"force\":true}", "400", "route"},
+                new String[]{":promote", "{\"route\":\"main\",\"variant\":\"nope\",\"force\":true}", "400", "variant"},
+                new String[]{":promote", "{\"route\":\"main\",\"variant\":\"new\",\"force\":\"yes\"}", "400", "force"},
                 new String[]{":restore", "{\"version\":\"one\"}", "400", "version"},
                 new String[]{":restore", "{}", "400", "version"},
                 new String[]{":restore", "{\"version\":42}", "404", "version"});
@@ -124,5 +133,37 @@ class RampIT {
         JsonNode history = JSON.readTree(kit.get(ingress, "/router/v1/routers/" + id + "/versions").body()).get("versions");
         assertThat(history).hasSize(1);
         assertThat(JSON.readTree(kit.get(ingress, "/router/v1/routers/" + id).body()).get("version").asInt()).isEqualTo(1);
+    }
+
+    /** Variant ids are unique only within a route: "fast" and "smart" in both routes. */
+    @Test
+    void promoteChangesOnlyTheNamedRouteAndRefusesAnAmbiguousVariant() throws Exception {
+        String id = "ramp-" + UUID.randomUUID().toString().substring(0, 8);
+        HttpResponse<String> created = kit.send(kit.post(ingress, "/router/v1/routers", """
+                {"name": "routers/%s",
+                 "routes": [{"condition": {"cel_expression": "plan == \\"free\\""}, "route": {"route_id": "free", "variants": [
+                   {"variant": {"variant_id": "fast", "modelId": "openai/gpt-5.2"}, "weight": 50},
+                   {"variant": {"variant_id": "smart", "modelId": "anthropic/claude-haiku-4-5"}, "weight": 50}]}}],
+                 "defaultRoute": {"route_id": "main", "variants": [
+                   {"variant": {"variant_id": "fast", "modelId": "openai/gpt-5.2"}, "weight": 50},
+                   {"variant": {"variant_id": "smart", "modelId": "anthropic/claude-haiku-4-5"}, "weight": 50}]}}
+                """.formatted(id)).build());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+
+        HttpResponse<String> ambiguous = kit.send(kit.post(ingress, "/router/v1/routers/" + id + ":promote",
+                "{\"variant\":\"smart\",\"force\":true}").build());
+        assertThat(ambiguous.statusCode()).as(ambiguous.body()).isEqualTo(400);
+        JsonNode error = JSON.readTree(ambiguous.body()).get("error");
+        assertThat(error.get("param").asText()).isEqualTo("route");
+        assertThat(error.get("message").asText()).contains("free, main");
+
+        HttpResponse<String> promoted = kit.send(kit.post(ingress, "/router/v1/routers/" + id + ":promote",
+                "{\"route\":\"free\",\"variant\":\"smart\",\"force\":true}").build());
+        assertThat(promoted.statusCode()).as(promoted.body()).isEqualTo(200);
+        JsonNode v2 = JSON.readTree(promoted.body());
+        assertThat(v2.get("version").asInt()).isEqualTo(2);
+        assertThat(v2.at("/routes/0/route/variants/0/weight").asInt()).isEqualTo(0);
+        assertThat(v2.at("/routes/0/route/variants/1/weight").asInt()).isEqualTo(100);
+        assertThat(weights(v2)).isEqualTo(Map.of("fast", 50, "smart", 50));
     }
 }

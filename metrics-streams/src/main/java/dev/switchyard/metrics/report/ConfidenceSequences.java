@@ -67,26 +67,63 @@ public final class ConfidenceSequences {
         return Math.sqrt(2 * (trho2 + 1) / (t * t * rho2) * Math.log(Math.sqrt(trho2 + 1) / alpha));
     }
 
-    /** The confidence sequence of a mean, at the sample's current size. */
+    /** The confidence sequence of a mean, at the sample's current size (see {@link #mean(SampleStats, boolean)}). */
     public Interval mean(SampleStats sample) {
-        if (sample.n() < 2) {
+        return mean(sample, false);
+    }
+
+    /**
+     * The confidence sequence of a mean, at the sample's current size; unbounded below two observations, and for
+     * an unbounded metric ({@code proportion} false) whose sample has no spread at all (a sample variance of 0 says
+     * nothing about the variance, and would make a zero-width interval).
+     *
+     * @param proportion the values are 0/1 (or in [0, 1]): the variance is floored at that of a proportion
+     *                   {@code (sum + ½)/(n + 1)} (see {@link #variance}), so 0 of 150 still has an upper bound above 0
+     */
+    public Interval mean(SampleStats sample, boolean proportion) {
+        double variance = variance(sample, proportion);
+        if (!(variance > 0)) {
             return new Interval(sample.n() == 0 ? Double.NaN : sample.mean(), Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
         }
-        double margin = Math.sqrt(sample.variance()) * unitMargin(sample.n());
+        double margin = Math.sqrt(variance) * unitMargin(sample.n());
         return new Interval(sample.mean(), sample.mean() - margin, sample.mean() + margin);
     }
 
-    /** The confidence sequence of {@code mean(treatment) − mean(control)}. */
+    /** The confidence sequence of {@code mean(treatment) − mean(control)} (see {@link #difference(SampleStats, SampleStats, boolean)}). */
     public Interval difference(SampleStats treatment, SampleStats control) {
-        if (treatment.n() < 2 || control.n() < 2) {
+        return difference(treatment, control, false);
+    }
+
+    /** The confidence sequence of {@code mean(treatment) − mean(control)}; variances as in {@link #mean(SampleStats, boolean)}. */
+    public Interval difference(SampleStats treatment, SampleStats control, boolean proportion) {
+        double treatmentVariance = variance(treatment, proportion);
+        double controlVariance = variance(control, proportion);
+        if (!(treatmentVariance > 0 && controlVariance > 0)) {
             double estimate = treatment.n() == 0 || control.n() == 0 ? Double.NaN : treatment.mean() - control.mean();
             return new Interval(estimate, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
         }
         double t = treatment.n() + (double) control.n();
-        double variance = t * (treatment.variance() / treatment.n() + control.variance() / control.n());
+        double variance = t * (treatmentVariance / treatment.n() + controlVariance / control.n());
         double estimate = treatment.mean() - control.mean();
         double margin = Math.sqrt(variance) * unitMargin(t);
         return new Interval(estimate, estimate - margin, estimate + margin);
+    }
+
+    /**
+     * The variance the boundary uses: NaN below two observations; the sample variance, for a proportion at least
+     * {@code p̃(1 − p̃)} with {@code p̃ = (sum + ½)/(n + 1)} (a Jeffreys-style shrinkage: 0 of n gives about
+     * {@code 1/(2n)}, not 0, and a share near 0 or 1 is not trusted to be exactly that).
+     */
+    static double variance(SampleStats sample, boolean proportion) {
+        if (sample.n() < 2) {
+            return Double.NaN;
+        }
+        double variance = sample.variance();
+        if (proportion) {
+            double shrunk = (sample.sum() + 0.5) / (sample.n() + 1.0);
+            variance = Math.max(variance, shrunk * (1 - shrunk));
+        }
+        return variance;
     }
 
     /**

@@ -19,6 +19,7 @@ import dev.switchyard.metrics.report.ReportQueries.Outcome;
 import dev.switchyard.metrics.report.ReportQueries.Retention;
 import dev.switchyard.metrics.report.ReportQueries.Traffic;
 import dev.switchyard.metrics.report.ReportQueries.VariantKey;
+import dev.switchyard.metrics.report.ReportQueries.VersionUnits;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,8 +36,9 @@ import java.util.TreeMap;
  * {@code GET /router/v1/routers/{id}/report?from=&to=&metric=}.
  *
  * <p>Per route (the control is its first variant) and variant: users, requests, traffic share against the
- * configured weight with a sample-ratio-mismatch test, error rate and errors by kind, failovers, p50/p95 latency
- * (successful requests) and TTFT, cost per request and per 1,000 users, tokens; and per outcome metric declared on
+ * weights in force (each router version's) with a sample-ratio-mismatch test and the allocation phases the range
+ * spans, error rate and errors by kind, failovers, p50/p95 latency (successful requests) and TTFT (streamed
+ * answers), cost per priced request and per 1,000 users, tokens; and per outcome metric declared on
  * the router, the mean with its anytime-valid confidence sequence, the difference to the control with its own
  * sequence, and a verdict honouring the metric's direction. What a metric's mean is:
  * <ul>
@@ -83,13 +85,29 @@ public final class ExperimentReports implements AutoCloseable {
     }
 
     /**
-     * @param router the router as it is now (its routes, weights and metric definitions)
-     * @param from   start of the range (inclusive)
-     * @param to     end of the range (exclusive)
-     * @param metric only this outcome metric; null for all the router declares
+     * The metric a promotion is judged on: the first the router declares (null when it declares none). The
+     * report's verdicts on the others are shown, but only this one makes a variant "the winner" to promote.
+     */
+    public static String primaryMetric(RouterConfig router) {
+        return router.getMetrics().isEmpty() ? null : router.getMetrics().get(0).getName();
+    }
+
+    /** {@link #report(RouterConfig, List, Instant, Instant, String)} without the version history: every router version counts with the current weights. */
+    public ExperimentReport report(RouterConfig router, Instant from, Instant to, String metric) {
+        return report(router, List.of(router), from, to, metric);
+    }
+
+    /**
+     * @param router  the router as it is now (its routes, weights and metric definitions)
+     * @param history its recorded versions (any order; may lack some): the weights each router version in the request
+     *                log was served with, for the sample-ratio test and the allocation phases. A version it lacks
+     *                counts with the current weights.
+     * @param from    start of the range (inclusive)
+     * @param to      end of the range (exclusive)
+     * @param metric  only this outcome metric; null for all the router declares
      * @throws IllegalArgumentException when {@code metric} is not declared on the router, or the range is empty
      */
-    public ExperimentReport report(RouterConfig router, Instant from, Instant to, String metric) {
+    public ExperimentReport report(RouterConfig router, List<RouterConfig> history, Instant from, Instant to, String metric) {
         if (!from.isBefore(to)) {
             throw new IllegalArgumentException("'from' must be before 'to'");
         }
@@ -105,6 +123,12 @@ public final class ExperimentReports implements AutoCloseable {
         String routerId = router.getId();
         Map<VariantKey, Traffic> traffic = queries.traffic(routerId, from, to);
         Map<VariantKey, Map<String, Long>> errors = queries.errorsByKind(routerId, from, to);
+        List<VersionUnits> versionUnits = queries.versionUnits(routerId, from, to);
+        Map<Long, RouterConfig> versions = new HashMap<>();
+        for (RouterConfig version : history) {
+            versions.put(version.getVersion(), version);
+        }
+        versions.put(router.getVersion(), router);
         Map<VariantKey, Map<String, Outcome>> outcomes = metrics.isEmpty() ? Map.of() : queries.outcomes(routerId, from, to);
         Map<String, Map<VariantKey, Retention>> retention = new HashMap<>();
         for (MetricDefinition m : metrics) {
@@ -120,7 +144,9 @@ public final class ExperimentReports implements AutoCloseable {
         }
         List<RouteReport> routeReports = new ArrayList<>();
         for (Route route : routes) {
-            routeReports.add(routeReport(route, metrics, traffic, errors, outcomes, retention));
+            List<VersionUnits> units = versionUnits.stream().filter(u -> u.routeId().equals(route.getRouteId())).toList();
+            routeReports.add(routeReport(route, metrics, traffic, errors, outcomes, retention,
+                    Allocation.of(route, units, versions, router)));
         }
         Map<String, Long> unattributed = new TreeMap<>();
         Map<String, Outcome> none = outcomes.getOrDefault(new VariantKey("", ""), Map.of());
@@ -134,7 +160,7 @@ public final class ExperimentReports implements AutoCloseable {
 
     private RouteReport routeReport(Route route, List<MetricDefinition> metrics, Map<VariantKey, Traffic> traffic,
                                     Map<VariantKey, Map<String, Long>> errors, Map<VariantKey, Map<String, Outcome>> outcomes,
-                                    Map<String, Map<VariantKey, Retention>> retention) {
+                                    Map<String, Map<VariantKey, Retention>> retention, Allocation allocation) {
         String routeId = route.getRouteId();
         // Configured variants in order (the first is the control), then any the log has but the router no longer.
         Set<String> variantIds = new LinkedHashSet<>();
@@ -148,6 +174,7 @@ public final class ExperimentReports implements AutoCloseable {
                 variantIds.add(k.variantId());
             }
         }
+        variantIds.addAll(allocation.variantIds()); // also those weighted in an earlier version and never served
         List<String> ids = new ArrayList<>(variantIds);
         String controlId = route.getVariants().isEmpty() ? null : route.getVariants().get(0).getVariantId();
 
@@ -161,18 +188,22 @@ public final class ExperimentReports implements AutoCloseable {
             }
         }
         boolean byUsers = users > 0;
-        long[] units = new long[ids.size()];
-        double[] weights = new double[ids.size()];
-        int totalWeight = 0;
+        long[] units = allocation.observed(ids, byUsers);
+        double[] expected = allocation.expected(ids, byUsers);
+        long totalUnits = 0;
+        double totalExpected = 0;
         for (int i = 0; i < ids.size(); i++) {
-            Traffic t = traffic.get(new VariantKey(routeId, ids.get(i)));
-            units[i] = t == null ? 0 : byUsers ? t.users() : t.requests();
-            Variant v = configured.get(ids.get(i));
-            weights[i] = v == null ? 0 : v.getWeight();
-            totalWeight += (int) weights[i];
+            totalUnits += units[i];
+            totalExpected += expected[i];
         }
-        SampleRatioMismatch.Result srm = SampleRatioMismatch.test(units, weights, options.srmThreshold());
-        long totalUnits = byUsers ? users : requests;
+        if (totalUnits == 0) { // no traffic: the current weights are what to expect
+            for (int i = 0; i < ids.size(); i++) {
+                Variant v = configured.get(ids.get(i));
+                expected[i] = v == null ? 0 : v.getWeight();
+                totalExpected += expected[i];
+            }
+        }
+        SampleRatioMismatch.Result srm = SampleRatioMismatch.test(units, expected, options.srmThreshold());
 
         // Each metric's sample for every variant first, so each variant can be compared with the control.
         Map<String, Map<String, SampleStats>> samples = new HashMap<>();
@@ -201,18 +232,19 @@ public final class ExperimentReports implements AutoCloseable {
                 metricReports.add(metricReport(m, units2.get(m.getName()), sample, isControl ? null : control, isControl));
             }
             variants.add(new VariantReport(id, v == null ? null : v.getModelId(), isControl, v != null,
-                    v == null ? 0 : v.getWeight(), totalWeight == 0 ? null : weights[i] / totalWeight,
+                    v == null ? 0 : v.getWeight(), totalExpected == 0 ? null : expected[i] / totalExpected,
                     t.users(), t.requests(), totalUnits == 0 ? null : (double) units[i] / totalUnits,
                     t.errors(), ratio(t.errors(), t.requests()), errors.getOrDefault(key, Map.of()), t.cancelled(),
                     t.failovers(), new Percentiles(t.latencyP50(), t.latencyP95()), new Percentiles(t.ttftP50(), t.ttftP95()),
-                    t.costUsd(), t.pricedRequests() == 0 ? null : ratio(t.costUsd(), t.requests()),
+                    t.costUsd(), ratio(t.costUsd(), t.pricedRequests()), t.requests() - t.pricedRequests(),
                     t.pricedRequests() == 0 || t.users() == 0 ? null : t.costUsd() / t.users() * 1000,
                     t.inputTokens(), t.outputTokens(), metricReports));
         }
         Srm srmReport = srm == null ? null
                 : new Srm(srm.chiSquare(), srm.degreesOfFreedom(), srm.pValue(), srm.flagged(), options.srmThreshold());
+        List<ExperimentReport.Phase> phases = allocation.phases(byUsers);
         return new RouteReport(routeId, route.getCelExpression(), controlId, byUsers ? "users" : "requests", users,
-                requests, srmReport, variants);
+                requests, srmReport, phases, phases.size() > 1 ? Allocation.MIXED_PHASES : null, variants);
     }
 
     /** The sample of metric {@code m} in one variant (see the class comment for what each kind means). */
@@ -240,20 +272,29 @@ public final class ExperimentReports implements AutoCloseable {
         }
     }
 
+    /**
+     * One metric of one variant. Bounds are shown only from {@code minSamples} units on (in both arms for the
+     * difference): the sequences are asymptotic, and below that they are no honest statement (null).
+     */
     private MetricReport metricReport(MetricDefinition m, String unit, SampleStats sample, SampleStats control, boolean isControl) {
-        ConfidenceSequences.Interval mean = sequences.mean(sample);
+        // Boolean and retention values are 0/1: their variance is floored like a proportion's (never a zero-width interval).
+        boolean proportion = m.getKind() != MetricKind.FLOAT;
+        long minSamples = options.minSamples();
+        ConfidenceSequences.Interval mean = sequences.mean(sample, proportion);
         Difference difference = null;
         String verdict = isControl ? CONTROL : INCONCLUSIVE;
         if (!isControl && control != null) {
-            ConfidenceSequences.Interval diff = sequences.difference(sample, control);
+            ConfidenceSequences.Interval diff = sequences.difference(sample, control, proportion);
             double controlMean = control.mean();
             Double relative = control.n() > 0 && controlMean != 0 && Double.isFinite(diff.estimate())
                     ? diff.estimate() / Math.abs(controlMean) : null;
-            difference = new Difference(finite(diff.estimate()), finite(diff.lower()), finite(diff.upper()), finite(relative));
-            verdict = verdict(m.getDirection(), diff, sample.n(), control.n(), options.minSamples());
+            boolean enough = sample.n() >= minSamples && control.n() >= minSamples;
+            difference = new Difference(finite(diff.estimate()), enough ? finite(diff.lower()) : null,
+                    enough ? finite(diff.upper()) : null, finite(relative));
+            verdict = verdict(m.getDirection(), diff, sample.n(), control.n(), minSamples);
         }
-        Bounds bounds = new Bounds(finite(mean.lower()), finite(mean.upper()));
-        if (m.getKind() != MetricKind.FLOAT) {
+        Bounds bounds = sample.n() >= minSamples ? new Bounds(finite(mean.lower()), finite(mean.upper())) : new Bounds(null, null);
+        if (proportion) {
             // A proportion lives in [0, 1] (a difference of two in [-1, 1]); intersecting a confidence sequence with
             // the support keeps its coverage and stops the asymptotic sequence showing impossible rates.
             bounds = new Bounds(clip(bounds.lower(), 0, 1), clip(bounds.upper(), 0, 1));

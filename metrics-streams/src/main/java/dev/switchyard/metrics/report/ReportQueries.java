@@ -9,14 +9,17 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * The report's ClickHouse queries (SQL that runs on 18.16 and on current servers; tables read with FINAL so that
  * re-delivered rows count once). Latency and TTFT percentiles come from the request log ({@code quantiles}:
- * exact up to 8,192 values per variant, a uniform reservoir sample beyond).
+ * exact up to 8,192 values per variant, a uniform reservoir sample beyond); latency of successful requests, TTFT of
+ * streamed ones (a non-streamed answer's first token arrives with its last).
  */
 final class ReportQueries {
     record VariantKey(String routeId, String variantId) {
@@ -31,6 +34,14 @@ final class ReportQueries {
     }
 
     record Retention(long users, long returned) {
+    }
+
+    /**
+     * The units of one variant under one router version: users whose first request in the range (in the route) was
+     * served by that version and variant, and requests; and when the route's requests of that version came (epoch seconds).
+     */
+    record VersionUnits(String routeId, String variantId, long routerVersion, long users, long requests, long firstAt,
+                        long lastAt) {
     }
 
     /** Chat answers only: token-count calls are in the request log but are no experiment traffic (migration V004). */
@@ -53,7 +64,7 @@ final class ReportQueries {
                        countIf(status = 'ERROR') AS errors, countIf(status = 'CANCELLED') AS cancelled,
                        countIf(attempts > 1) AS failovers,
                        quantilesIf(0.5, 0.95)(latency_ms, status = 'OK') AS latency,
-                       quantiles(0.5, 0.95)(ttft_ms) AS ttft,
+                       quantilesIf(0.5, 0.95)(ttft_ms, stream = 1) AS ttft,
                        sum(ifNull(cost_usd, 0)) AS cost, countIf(isNotNull(cost_usd)) AS priced,
                        sum(input_tokens) AS tokens_in, sum(output_tokens) AS tokens_out
                 FROM requests FINAL
@@ -65,6 +76,42 @@ final class ReportQueries {
                     number(row.path("ttft").path(0)), number(row.path("ttft").path(1)),
                     row.path("cost").asDouble(), row.path("priced").asLong(),
                     row.path("tokens_in").asLong(), row.path("tokens_out").asLong()));
+        }
+        return result;
+    }
+
+    /**
+     * Units per route, variant and router version (the request log's {@code router_version}: the weights in force).
+     * A user counts once, in the version and variant of their first request in the range: that is where the weights
+     * assigned them.
+     */
+    List<VersionUnits> versionUnits(String routerId, Instant from, Instant to) {
+        String where = "router_id = %s AND %s AND %s".formatted(Sql.string(routerId), CHAT_ONLY, range("received_at", from, to));
+        Map<List<Object>, Long> users = new HashMap<>();
+        for (JsonNode row : clickHouse.query("""
+                SELECT route_id, first_variant AS variant_id, first_version AS router_version, count() AS users
+                FROM (
+                    SELECT route_id, user_id, argMin(variant_id, received_at) AS first_variant,
+                           argMin(router_version, received_at) AS first_version
+                    FROM requests FINAL
+                    WHERE %s AND user_id != ''
+                    GROUP BY route_id, user_id
+                )
+                GROUP BY route_id, first_variant, first_version""".formatted(where))) {
+            users.put(List.of(key(row), row.path("router_version").asLong()), row.path("users").asLong());
+        }
+        List<VersionUnits> result = new ArrayList<>();
+        for (JsonNode row : clickHouse.query("""
+                SELECT route_id, variant_id, router_version, count() AS requests,
+                       toUnixTimestamp(min(received_at)) AS first_at, toUnixTimestamp(max(received_at)) AS last_at
+                FROM requests FINAL
+                WHERE %s
+                GROUP BY route_id, variant_id, router_version""".formatted(where))) {
+            VariantKey key = key(row);
+            long version = row.path("router_version").asLong();
+            result.add(new VersionUnits(key.routeId(), key.variantId(), version,
+                    users.getOrDefault(List.of(key, version), 0L), row.path("requests").asLong(),
+                    row.path("first_at").asLong(), row.path("last_at").asLong()));
         }
         return result;
     }
@@ -108,12 +155,13 @@ final class ReportQueries {
 
     /**
      * N-day retention from the request log: users first seen (in the variant) within the range whose N days are
-     * over by {@code now}, and how many of them came back, i.e. made a request on a later (UTC) day within N days.
+     * over by {@code now} (first seen before today − N: a user first seen N days ago may still come back today), and how many of them came back, i.e. made a request on a later (UTC) day within N days.
      */
     Map<VariantKey, Retention> retention(String routerId, Instant from, Instant to, int days, Instant now) {
         Map<VariantKey, Retention> result = new HashMap<>();
         LocalDate lastFirstDay = to.minusSeconds(1).atZone(ZoneOffset.UTC).toLocalDate();
-        LocalDate latestMatured = now.atZone(ZoneOffset.UTC).toLocalDate().minusDays(days);
+        // A user first seen on day D may come back until day D + N, today included: D + N must be before today.
+        LocalDate latestMatured = now.atZone(ZoneOffset.UTC).toLocalDate().minusDays(days + 1L);
         LocalDate until = lastFirstDay.isBefore(latestMatured) ? lastFirstDay : latestMatured;
         for (JsonNode row : clickHouse.query("""
                 SELECT route_id, variant_id, count() AS users, sum(returned) AS returned

@@ -6,7 +6,9 @@ import dev.switchyard.events.CompletionStatus;
 import dev.switchyard.events.MetricDefinition;
 import dev.switchyard.events.MetricDirection;
 import dev.switchyard.events.MetricKind;
+import dev.switchyard.events.Route;
 import dev.switchyard.events.RouterConfig;
+import dev.switchyard.events.Variant;
 import dev.switchyard.metrics.Events;
 import dev.switchyard.metrics.report.ExperimentReport;
 import dev.switchyard.metrics.report.ExperimentReports;
@@ -198,5 +200,136 @@ class ClickHouseTablesIT {
         assertThat(json.at("/routes/0/variants/1/metrics/0/verdict").asText()).isEqualTo("loser");
         assertThat(json.at("/routes/0/variants/0/latency_ms/p50").asDouble()).isEqualTo(a.latencyMs().p50());
         assertThat(json.at("/routes/0/srm/p_value").isNumber()).isTrue();
+    }
+
+    @Test
+    void ttftIsOfStreamedAnswersCostPerRequestOfPricedOnesAndRetentionWaitsForTheLastDay() {
+        ClickHouseMigrations.apply(clickHouse);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Instant fourDaysAgo = now.minus(Duration.ofDays(4));
+        Instant threeDaysAgo = now.minus(Duration.ofDays(3));
+        List<byte[]> rows = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            // Variant a: a streamed answer (TTFT 100 ms) and a non-streamed one (its "TTFT" is its latency, 900 ms),
+            // both priced; half the users come back three days later with an answer that has no price.
+            rows.add(CompletionRows.toJson(Events.completion("a-" + i, "small", "main", "a", "ua" + i, fourDaysAgo)
+                    .setTtftMs(100L).build()));
+            rows.add(CompletionRows.toJson(Events.completion("a-ns-" + i, "small", "main", "a", "ua" + i, fourDaysAgo)
+                    .setStream(false).setTtftMs(900L).setLatencyMs(900).build()));
+            if (i <= 5) {
+                rows.add(CompletionRows.toJson(Events.completion("a-back-" + i, "small", "main", "a", "ua" + i,
+                        now.minus(Duration.ofDays(1))).setTtftMs(100L).setCostUsd(null).build()));
+            }
+            // Variant b: first seen three days ago, so with 3-day retention they may still come back today.
+            rows.add(CompletionRows.toJson(Events.completion("b-" + i, "small", "main", "b", "ub" + i, threeDaysAgo).build()));
+        }
+        clickHouse.insertJsonRows(CompletionRows.TABLE, rows);
+
+        RouterConfig router = Events.router("small", new MetricDefinition("retained", MetricKind.RETENTION, MetricDirection.INCREASE, 3));
+        ExperimentReport report = new ExperimentReports(clickHouse, ReportOptions.defaults().withClock(Clock.fixed(now, ZoneOffset.UTC)))
+                .report(router, now.minus(Duration.ofDays(30)), now.plusSeconds(3600), null);
+        ExperimentReport.VariantReport a = report.routes().get(0).variants().get(0);
+        ExperimentReport.VariantReport b = report.routes().get(0).variants().get(1);
+
+        assertThat(a.ttftMs().p50()).isEqualTo(100.0);
+        assertThat(a.ttftMs().p95()).isEqualTo(100.0);
+        assertThat(a.requests()).isEqualTo(25);
+        assertThat(a.unpricedRequests()).isEqualTo(5);
+        assertThat(a.costUsd()).isCloseTo(20 * 0.001, within(1e-12));
+        assertThat(a.costPerRequest()).isCloseTo(0.001, within(1e-12));
+        assertThat(b.unpricedRequests()).isZero();
+
+        ExperimentReport.MetricReport retainedA = a.metrics().get(0);
+        assertThat(retainedA.n()).isEqualTo(10);
+        assertThat(retainedA.mean()).isEqualTo(0.5);
+        // Ten users are too few for the asymptotic sequence: no bounds rather than misleading ones.
+        assertThat(retainedA.confidence().lower()).isNull();
+        assertThat(retainedA.confidence().upper()).isNull();
+        ExperimentReport.MetricReport retainedB = b.metrics().get(0);
+        assertThat(retainedB.n()).isZero();
+        assertThat(retainedB.mean()).isNull();
+        assertThat(retainedB.difference().lower()).isNull();
+        assertThat(retainedB.verdict()).isEqualTo(ExperimentReports.INCONCLUSIVE);
+
+        JsonNode json = report.toJson();
+        assertThat(json.at("/routes/0/variants/0/unpriced_requests").asLong()).isEqualTo(5);
+        assertThat(json.at("/routes/0/variants/0/metrics/0/confidence/lower").isNull()).isTrue();
+    }
+
+    /** Router "ramp" with route "main" of variants a (control) and b at the given weights. */
+    private static RouterConfig ramp(long version, int a, int b) {
+        Route route = new Route("main", null, List.of(new Variant("a", "openai/gpt-5.2", a),
+                new Variant("b", "anthropic/claude-haiku-4-5", b)), List.of());
+        Instant now = Instant.now();
+        return RouterConfig.newBuilder().setId("ramp").setVersion(version).setRoutes(List.of(route))
+                .setMetrics(List.of(new MetricDefinition("conversion", MetricKind.BOOLEAN, MetricDirection.INCREASE, null)))
+                .setCreatedAt(now).setUpdatedAt(now).build();
+    }
+
+    /**
+     * A weight ramp: 10/90 for three days (version 1), then 50/50 (version 2), and a conversion rate of 30 % for
+     * everyone in the first phase and 10 % in the second. The split fits the weights in force; pooled, b "wins".
+     */
+    @Test
+    void aWeightRampIsTestedAgainstEachVersionsWeightsAndReportedAsPhases() {
+        ClickHouseMigrations.apply(clickHouse);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Instant phase1 = now.minus(Duration.ofDays(6));
+        Instant phase2 = now.minus(Duration.ofDays(2));
+        List<byte[]> rows = new ArrayList<>();
+        int[][] users = {{200, 1_800}, {1_000, 1_000}}; // [phase][variant]
+        for (int phase = 0; phase < 2; phase++) {
+            for (int variant = 0; variant < 2; variant++) {
+                String id = variant == 0 ? "a" : "b";
+                for (int i = 0; i < users[phase][variant]; i++) {
+                    Instant at = (phase == 0 ? phase1 : phase2).plusSeconds(i);
+                    rows.add(CompletionRows.toJson(Events.completion(id + "-" + phase + "-" + i, "ramp", "main", id,
+                            "u" + id + phase + "-" + i, at).setRouterVersion(phase + 1L).build()));
+                }
+            }
+        }
+        clickHouse.insertJsonRows(CompletionRows.TABLE, rows);
+        long window = phase2.truncatedTo(ChronoUnit.MINUTES).getEpochSecond();
+        List<byte[]> outcomes = new ArrayList<>();
+        for (String[] v : new String[][]{{"a", "160"}, {"b", "640"}}) { // a: 30 % of 200 + 10 % of 1,000; b: of 1,800 and 1,000
+            outcomes.add(("{\"window_seconds\":60,\"window_start\":" + window + ",\"router_id\":\"ramp\",\"route_id\":\"main\","
+                    + "\"variant_id\":\"" + v[0] + "\",\"metric\":\"conversion\",\"observations\":" + v[1] + ",\"value_sum\":" + v[1]
+                    + ",\"value_sum_sq\":" + v[1] + ",\"users\":" + v[1] + ",\"positive_users\":" + v[1]
+                    + ",\"duplicates\":0,\"version\":1}").getBytes(StandardCharsets.UTF_8));
+        }
+        clickHouse.insertJsonRows(ClickHouseSink.METRIC_WINDOWS_TABLE, outcomes);
+
+        ExperimentReports reports = new ExperimentReports(clickHouse, ReportOptions.defaults().withClock(Clock.fixed(now, ZoneOffset.UTC)));
+        Instant from = now.minus(Duration.ofDays(7));
+        ExperimentReport report = reports.report(ramp(2, 50, 50), List.of(ramp(1, 10, 90), ramp(2, 50, 50)), from, now, null);
+        ExperimentReport.RouteReport route = report.routes().get(0);
+        // Expected: 2,000 users at 10/90 and 2,000 at 50/50 = 1,200 a and 2,800 b, exactly what came.
+        assertThat(route.srm().flagged()).isFalse();
+        assertThat(route.srm().pValue()).isEqualTo(1.0);
+        assertThat(route.variants().get(0).expectedShare()).isCloseTo(0.3, within(1e-12));
+        assertThat(route.variants().get(0).trafficShare()).isCloseTo(0.3, within(1e-12));
+        assertThat(route.variants().get(0).weight()).isEqualTo(50);
+        assertThat(route.phases()).hasSize(2);
+        assertThat(route.phases().get(0).routerVersions()).containsExactly(1L);
+        assertThat(route.phases().get(0).weights()).containsEntry("a", 10).containsEntry("b", 90);
+        assertThat(route.phases().get(0).units()).isEqualTo(2_000);
+        assertThat(route.phases().get(0).from()).isEqualTo(phase1);
+        assertThat(route.phases().get(1).routerVersions()).containsExactly(2L);
+        assertThat(route.phases().get(1).from()).isEqualTo(phase2);
+        assertThat(route.warning()).contains("confounded");
+        // Pooled, b looks better (13 % vs 23 %) though it converts exactly like a in each phase: no promotion on that.
+        assertThat(route.variants().get(1).metrics().get(0).verdict()).isEqualTo(ExperimentReports.WINNER);
+        assertThat(report.promotionObjection("main", "b", "conversion").code()).isEqualTo("mixed_phases");
+        JsonNode json = report.toJson();
+        assertThat(json.at("/routes/0/phases/0/router_versions/0").asLong()).isEqualTo(1);
+        assertThat(json.at("/routes/0/phases/1/weights/a").asInt()).isEqualTo(50);
+
+        // Within the last phase alone: one phase, no warning.
+        ExperimentReport lastPhase = reports.report(ramp(2, 50, 50), List.of(ramp(1, 10, 90), ramp(2, 50, 50)), phase2, now, null);
+        assertThat(lastPhase.routes().get(0).phases()).hasSize(1);
+        assertThat(lastPhase.routes().get(0).warning()).isNull();
+
+        // Without the history every version counts with today's 50/50: the ramp looks like a sample-ratio mismatch.
+        assertThat(reports.report(ramp(2, 50, 50), from, now, null).routes().get(0).srm().flagged()).isTrue();
     }
 }

@@ -151,4 +151,33 @@ class ConfidenceSequencesTest {
         assertThat(i.upper()).isGreaterThan(0.3);
         assertThat(i.upper() - 0.3).isCloseTo(0.3 - i.lower(), within(1e-12));
     }
+
+    @Test
+    void noSuccessesAmong150IsNoCertaintyOfZero() {
+        // The sample variance of 150 zeros is 0: without the proportion floor the sequence was [0, 0].
+        assertThat(SampleStats.bernoulli(150, 0).variance()).isZero();
+        ConfidenceSequences.Interval none = cs.mean(SampleStats.bernoulli(150, 0), true);
+        assertThat(none.estimate()).isZero();
+        assertThat(none.upper()).isGreaterThan(0.005);
+        ConfidenceSequences.Interval all = cs.mean(SampleStats.bernoulli(150, 150), true);
+        assertThat(all.lower()).isLessThan(0.995);
+        // Two arms with no successes: the difference is not known to be exactly 0 either.
+        ConfidenceSequences.Interval diff = cs.difference(SampleStats.bernoulli(150, 0), SampleStats.bernoulli(150, 0), true);
+        assertThat(diff.isBounded()).isTrue();
+        assertThat(diff.upper()).isGreaterThan(0.005);
+        assertThat(diff.lower()).isLessThan(-0.005);
+        // Away from 0 and 1 the floor changes nothing.
+        assertThat(cs.mean(SampleStats.bernoulli(1_000, 300), true)).isEqualTo(cs.mean(SampleStats.bernoulli(1_000, 300)));
+    }
+
+    @Test
+    void anUnboundedMetricWithoutSpreadHasNoBounds() {
+        // Satisfaction 4.0 from every one of 200 users says nothing about how much it varies.
+        double[] fours = new double[200];
+        java.util.Arrays.fill(fours, 4.0);
+        ConfidenceSequences.Interval i = cs.mean(SampleStats.of(fours));
+        assertThat(i.estimate()).isEqualTo(4.0);
+        assertThat(i.isBounded()).isFalse();
+        assertThat(cs.difference(SampleStats.of(fours), SampleStats.of(1, 2, 3, 4, 5)).isBounded()).isFalse();
+    }
 }

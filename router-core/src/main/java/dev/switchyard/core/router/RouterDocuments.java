@@ -118,22 +118,61 @@ public final class RouterDocuments {
         return config;
     }
 
-    /** The next version of {@code current} with {@code variantId} at 100% of its route (the other variants at 0). */
-    public RouterConfig promote(RouterConfig current, String variantId, Instant now, String actor) {
+    /**
+     * The next version of {@code current} with {@code variantId} at 100 % of route {@code routeId} (its other
+     * variants at 0); no other route changes. Variant ids are unique only within a route: {@code routeId} null means
+     * the one route that has {@code variantId} (see {@link #routeOf}).
+     *
+     * @throws RouterValidationException for an unknown route or variant, or an ambiguous variant without a route
+     */
+    public RouterConfig promote(RouterConfig current, String routeId, String variantId, Instant now, String actor) {
+        String target = routeOf(current, routeId, variantId);
         List<Route> routes = new ArrayList<>();
-        boolean found = false;
         for (Route route : current.getRoutes()) {
-            Route promoted = promoteIn(route, variantId);
-            found |= promoted != route;
-            routes.add(promoted);
+            routes.add(route.getRouteId().equals(target) ? promoteIn(route, variantId) : route);
         }
-        Route defaultRoute = current.getDefaultRoute() == null ? null : promoteIn(current.getDefaultRoute(), variantId);
-        found |= defaultRoute != current.getDefaultRoute();
-        if (!found) {
-            throw new RouterValidationException("variant", "no variant '" + variantId + "' in router " + current.getId());
+        Route defaultRoute = current.getDefaultRoute();
+        if (defaultRoute != null && defaultRoute.getRouteId().equals(target)) {
+            defaultRoute = promoteIn(defaultRoute, variantId);
         }
         return RouterConfig.newBuilder(current).setVersion(current.getVersion() + 1).setRoutes(routes)
                 .setDefaultRoute(defaultRoute).setUpdatedAt(now).setUpdatedBy(actor).setDeleted(false).build();
+    }
+
+    /**
+     * The id of the route of {@code config} whose variant {@code variantId} is meant: {@code routeId} itself when it
+     * names a route (routes and the default route) that has the variant; when {@code routeId} is null, the only route
+     * that has it.
+     *
+     * @throws RouterValidationException (field {@code route} or {@code variant}) for an unknown route, a variant the
+     *                                   route lacks, an unknown variant, or a variant in several routes without a route
+     */
+    public static String routeOf(RouterConfig config, String routeId, String variantId) {
+        List<Route> all = new ArrayList<>(config.getRoutes());
+        if (config.getDefaultRoute() != null) {
+            all.add(config.getDefaultRoute());
+        }
+        if (routeId != null) {
+            Route route = all.stream().filter(r -> r.getRouteId().equals(routeId)).findFirst()
+                    .orElseThrow(() -> new RouterValidationException("route", "no route '" + routeId + "' in router "
+                            + config.getId() + " (routes: " + String.join(", ", all.stream().map(Route::getRouteId).toList()) + ")"));
+            if (route.getVariants().stream().noneMatch(v -> v.getVariantId().equals(variantId))) {
+                throw new RouterValidationException("variant", "route '" + routeId + "' of router " + config.getId()
+                        + " has no variant '" + variantId + "'");
+            }
+            return routeId;
+        }
+        List<String> with = all.stream()
+                .filter(r -> r.getVariants().stream().anyMatch(v -> v.getVariantId().equals(variantId)))
+                .map(Route::getRouteId).toList();
+        if (with.isEmpty()) {
+            throw new RouterValidationException("variant", "no variant '" + variantId + "' in router " + config.getId());
+        }
+        if (with.size() > 1) {
+            throw new RouterValidationException("route", "variant '" + variantId + "' is in several routes of router "
+                    + config.getId() + " (" + String.join(", ", with) + "): name the route");
+        }
+        return with.get(0);
     }
 
     /** The API's view of a router version. */
@@ -361,10 +400,6 @@ public final class RouterDocuments {
     }
 
     private static Route promoteIn(Route route, String variantId) {
-        boolean present = route.getVariants().stream().anyMatch(v -> v.getVariantId().equals(variantId));
-        if (!present) {
-            return route;
-        }
         List<Variant> variants = new ArrayList<>();
         Map<String, Integer> weights = new LinkedHashMap<>();
         for (Variant variant : route.getVariants()) {

@@ -132,10 +132,51 @@ class RouterDocumentsTest {
                   {"variant": {"variant_id": "a", "modelId": "openai/gpt-5-mini"}, "weight": 50},
                   {"variant": {"variant_id": "b", "modelId": "anthropic/claude-haiku-4-5"}, "weight": 50}]}}
                 """), now, null);
-        RouterConfig v2 = documents.promote(v1, "b", now, null);
+        RouterConfig v2 = documents.promote(v1, null, "b", now, null);
         assertThat(v2.getDefaultRoute().getVariants()).extracting(Variant::getWeight).containsExactly(0, 100);
         assertThat(v2.getDefaultRoute().getAllocation()).hasSize(1);
         assertThat(v2.getDefaultRoute().getAllocation().get(0).getVariantId()).isEqualTo("b");
+    }
+
+    /** Variant ids are unique only within a route: two routes that both have "a" and "b". */
+    private RouterConfig twoRoutesWithTheSameVariantIds() throws Exception {
+        return documents.create(json("""
+                {"routes": [{"condition": {"cel_expression": "plan == \\"free\\""}, "route": {"route_id": "free", "variants": [
+                  {"variant": {"variant_id": "a", "modelId": "openai/gpt-5-mini"}, "weight": 50},
+                  {"variant": {"variant_id": "b", "modelId": "anthropic/claude-haiku-4-5"}, "weight": 50}]}}],
+                 "defaultRoute": {"route_id": "rest", "variants": [
+                  {"variant": {"variant_id": "a", "modelId": "openai/gpt-5.2"}, "weight": 90},
+                  {"variant": {"variant_id": "b", "modelId": "anthropic/claude-sonnet-4-6"}, "weight": 10}]}}
+                """), now, null);
+    }
+
+    @Test
+    void promoteChangesOnlyTheNamedRoute() throws Exception {
+        RouterConfig v1 = twoRoutesWithTheSameVariantIds();
+        RouterConfig v2 = documents.promote(v1, "rest", "b", now, null);
+        assertThat(v2.getDefaultRoute().getVariants()).extracting(Variant::getWeight).containsExactly(0, 100);
+        assertThat(v2.getRoutes()).isEqualTo(v1.getRoutes());
+        RouterConfig v3 = documents.promote(v1, "free", "a", now, null);
+        assertThat(v3.getRoutes().get(0).getVariants()).extracting(Variant::getWeight).containsExactly(100, 0);
+        assertThat(v3.getDefaultRoute()).isEqualTo(v1.getDefaultRoute());
+    }
+
+    @Test
+    void promoteWithoutARouteRefusesAVariantIdSeveralRoutesHave() throws Exception {
+        RouterConfig v1 = twoRoutesWithTheSameVariantIds();
+        assertThatThrownBy(() -> documents.promote(v1, null, "b", now, null))
+                .isInstanceOf(RouterValidationException.class)
+                .satisfies(e -> assertThat(((RouterValidationException) e).field()).isEqualTo("route"))
+                .hasMessageContaining("free, rest");
+        assertThatThrownBy(() -> documents.promote(v1, "nope", "b", now, null))
+                .isInstanceOf(RouterValidationException.class)
+                .satisfies(e -> assertThat(((RouterValidationException) e).field()).isEqualTo("route"));
+        assertThatThrownBy(() -> documents.promote(v1, "rest", "c", now, null))
+                .isInstanceOf(RouterValidationException.class)
+                .satisfies(e -> assertThat(((RouterValidationException) e).field()).isEqualTo("variant"));
+        assertThatThrownBy(() -> documents.promote(v1, null, "c", now, null))
+                .isInstanceOf(RouterValidationException.class)
+                .satisfies(e -> assertThat(((RouterValidationException) e).field()).isEqualTo("variant"));
     }
 
     @Test
