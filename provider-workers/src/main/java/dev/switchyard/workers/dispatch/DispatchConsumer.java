@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.Collection;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -74,9 +74,8 @@ public final class DispatchConsumer implements Runnable {
     private record Finished(TopicPartition partition, long offset, int generation) {
     }
 
-    /** A dispatch whose answer was not published: run again at {@code dueNanos} (re-runs so far: {@code reruns - 1}). */
-    private record Job(TopicPartition partition, long offset, int generation, Dispatch dispatch, int reruns,
-                         long dueNanos) {
+    /** A dispatch to run (again at {@code dueNanos}); {@code reruns}: how often it ran before, 0 on its first run. */
+    private record Job(TopicPartition partition, long offset, int generation, Dispatch dispatch, int reruns, long dueNanos) {
     }
 
     static final int MAX_RERUNS = 3;
@@ -230,19 +229,19 @@ public final class DispatchConsumer implements Runnable {
         run(new Job(partition, record.offset(), generation, dispatch, 0, 0));
     }
 
-    private void run(Job r) {
+    private void run(Job job) {
         inFlight.incrementAndGet();
-        running.computeIfAbsent(r.partition(), p -> new HashMap<>()).put(r.offset(), r.dispatch().getRequest().getRequestId());
-        pipeline.apply(r.dispatch()).whenComplete((v, e) -> {
+        running.computeIfAbsent(job.partition(), p -> new HashMap<>()).put(job.offset(), job.dispatch().getRequest().getRequestId());
+        pipeline.apply(job.dispatch()).whenComplete((v, e) -> {
             inFlight.decrementAndGet();
             if (e == null) {
-                finished.add(new Finished(r.partition(), r.offset(), r.generation()));
+                finished.add(new Finished(job.partition(), job.offset(), job.generation()));
             } else if (e instanceof CancellationException || e.getCause() instanceof CancellationException) {
                 // Abandoned (shutdown, handover): uncommitted, so the partition's next owner runs it.
-                ended.add(new Finished(r.partition(), r.offset(), r.generation()));
+                ended.add(new Finished(job.partition(), job.offset(), job.generation()));
             } else {
-                long wait = firstRerunAfter.toNanos() << (2 * r.reruns()); // 1, 4, 16 s
-                unpublished.add(new Job(r.partition(), r.offset(), r.generation(), r.dispatch(), r.reruns() + 1,
+                long wait = firstRerunAfter.toNanos() << (2 * job.reruns()); // 1, 4, 16 s
+                unpublished.add(new Job(job.partition(), job.offset(), job.generation(), job.dispatch(), job.reruns() + 1,
                         System.nanoTime() + wait));
             }
         });
