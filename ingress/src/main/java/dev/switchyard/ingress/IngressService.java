@@ -2,6 +2,7 @@ package dev.switchyard.ingress;
 
 import dev.switchyard.core.router.RouterConfigStore;
 import dev.switchyard.core.router.RouterDocuments;
+import dev.switchyard.ingress.anthropic.AnthropicErrors;
 import dev.switchyard.ingress.anthropic.AnthropicMessagesHandler;
 import dev.switchyard.ingress.chat.ChatGateway;
 import dev.switchyard.ingress.chat.InFlightLimiter;
@@ -194,8 +195,8 @@ public final class IngressService implements AutoCloseable {
         // Anthropic Messages, count_tokens and the Responses API: same gateway, their own parsers and responders.
         router.getWithRegex("/v1/models/.+").handler(modelList::get);
         AnthropicMessagesHandler anthropic = new AnthropicMessagesHandler(gateway, models, metrics);
-        router.post("/v1/messages/count_tokens").handler(anthropic.countTokens().admission()).handler(body).handler(anthropic.countTokens()::handle);
-        router.post("/v1/messages").handler(anthropic.messages().admission()).handler(body).handler(anthropic.messages()::handle);
+        router.post("/v1/messages/count_tokens").handler(AnthropicErrors.requestIdHeader()).handler(anthropic.countTokens().admission()).handler(body).handler(anthropic.countTokens()::handle);
+        router.post("/v1/messages").handler(AnthropicErrors.requestIdHeader()).handler(anthropic.messages().admission()).handler(body).handler(anthropic.messages()::handle);
         ResponsesHandler responses = new ResponsesHandler(gateway, models, metrics);
         router.post("/v1/responses").handler(responses.endpoint().admission()).handler(body).handler(responses.endpoint()::handle);
 
@@ -224,8 +225,14 @@ public final class IngressService implements AutoCloseable {
         return router;
     }
 
+    /** An error no endpoint answered, in the shape of the protocol the client speaks. */
     private void error(RoutingContext ctx, ApiException e) {
-        if (!ctx.response().headWritten()) {
+        if (ctx.response().headWritten()) {
+            return;
+        }
+        if (AnthropicErrors.isAnthropicRequest(ctx)) {
+            AnthropicErrors.send(ctx, e, metrics, "other");
+        } else {
             OpenAiErrors.send(ctx, e, metrics, "other");
         }
     }

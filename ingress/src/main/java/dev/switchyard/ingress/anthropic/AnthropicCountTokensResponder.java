@@ -17,8 +17,13 @@ public final class AnthropicCountTokensResponder implements ChatResponder {
     /** The worker's finish_reason for a count it estimated. */
     private static final String ESTIMATED = "token_count_estimate";
 
+    private final String requestId;
     private long inputTokens;
     private boolean estimated;
+
+    public AnthropicCountTokensResponder(String requestId) {
+        this.requestId = requestId;
+    }
 
     @Override
     public boolean streaming() {
@@ -60,6 +65,6 @@ public final class AnthropicCountTokensResponder implements ChatResponder {
 
     @Override
     public String errorBody(ReplyError error) {
-        return Json.write(AnthropicErrors.body(error, null));
+        return Json.write(AnthropicErrors.body(error, requestId));
     }
 }

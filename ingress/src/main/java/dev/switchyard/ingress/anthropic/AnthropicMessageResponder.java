@@ -18,20 +18,24 @@ import java.util.function.Predicate;
 
 /**
  * A non-streamed Anthropic message: the chunks are accumulated into content blocks in the order they came (thinking
- * with its signature, text, tool_use with its input parsed) and sent as one {@code message} object at the end.
+ * with its signature, redacted_thinking, text, tool_use with its input parsed) and sent as one {@code message} object
+ * at the end, with the stop_reason and stop_sequence.
  */
 public final class AnthropicMessageResponder implements ChatResponder {
+    private final String requestId;
     private final String id;
     private final String requestedModel;
     private final Predicate<String> signaturesFrom;
     private final List<Block> blocks = new ArrayList<>();
     private final Map<Integer, Block> tools = new LinkedHashMap<>();
     private String model;
-    private boolean signatures;
-    private String finishReason;
+    /** The answering model is Anthropic's: its reasoning signatures and native blocks can go to the client. */
+    private boolean anthropicModel;
+    private ReplyChunk last;
     private Usage usage;
 
     public AnthropicMessageResponder(String requestId, String requestedModel, Predicate<String> signaturesFrom) {
+        this.requestId = requestId;
         this.id = AnthropicJson.messageId(requestId);
         this.requestedModel = requestedModel;
         this.signaturesFrom = signaturesFrom;
@@ -46,12 +50,20 @@ public final class AnthropicMessageResponder implements ChatResponder {
     public String onChunk(ReplyChunk chunk) {
         if (model == null) {
             model = AnthropicJson.modelOf(chunk, requestedModel);
-            signatures = signaturesFrom.test(chunk.getModelId());
+            anthropicModel = signaturesFrom.test(chunk.getModelId());
+        }
+        ObjectNode nativeBlock = chunk.getNativeBlockJson() != null && anthropicModel
+                ? AnthropicJson.nativeBlock(chunk.getNativeBlockJson()) : null;
+        if (nativeBlock != null) {
+            Block block = new Block("native");
+            block.json = nativeBlock;
+            block.closed = true;
+            blocks.add(block);
         }
         if (chunk.getReasoning() != null) {
             current("thinking").text.append(chunk.getReasoning());
         }
-        if (chunk.getReasoningSignature() != null && signatures) {
+        if (chunk.getReasoningSignature() != null && anthropicModel) {
             Block thinking = current("thinking");
             thinking.signature = chunk.getReasoningSignature();
             thinking.closed = true;
@@ -81,7 +93,7 @@ public final class AnthropicMessageResponder implements ChatResponder {
             usage = chunk.getUsage();
         }
         if (chunk.getFinal$()) {
-            finishReason = chunk.getFinishReason();
+            last = chunk;
         }
         return "";
     }
@@ -102,7 +114,7 @@ public final class AnthropicMessageResponder implements ChatResponder {
         blocks.clear();
         tools.clear();
         model = null;
-        finishReason = null;
+        last = null;
         usage = null;
     }
 
@@ -116,6 +128,7 @@ public final class AnthropicMessageResponder implements ChatResponder {
                 case "thinking" -> content.addObject().put("type", "thinking").put("thinking", block.text.toString())
                         .put("signature", block.signature != null ? block.signature : "");
                 case "text" -> content.addObject().put("type", "text").put("text", block.text.toString());
+                case "native" -> content.add(block.json);
                 default -> {
                     ObjectNode use = content.addObject().put("type", "tool_use")
                             .put("id", block.toolId != null ? block.toolId : "toolu_" + id.substring(4) + "_" + content.size())
@@ -124,8 +137,8 @@ public final class AnthropicMessageResponder implements ChatResponder {
                 }
             }
         }
-        message.put("stop_reason", AnthropicJson.stopReason(finishReason));
-        message.putNull("stop_sequence");
+        message.put("stop_reason", AnthropicJson.stopReason(last, !tools.isEmpty()));
+        message.put("stop_sequence", AnthropicJson.stopSequence(last));
         message.set("usage", AnthropicJson.usage(usage));
         return Json.write(message);
     }
@@ -149,7 +162,7 @@ public final class AnthropicMessageResponder implements ChatResponder {
 
     @Override
     public String errorBody(ReplyError error) {
-        return Json.write(AnthropicErrors.body(error, null));
+        return Json.write(AnthropicErrors.body(error, requestId));
     }
 
     private static final class Block {
@@ -158,6 +171,7 @@ public final class AnthropicMessageResponder implements ChatResponder {
         String signature;
         String toolId;
         String name;
+        ObjectNode json;
         boolean closed;
 
         Block(String type) {

@@ -29,8 +29,8 @@ public final class AnthropicMessagesHandler {
 
     public AnthropicMessagesHandler(ChatGateway gateway, ModelResolver models, IngressMetrics metrics) {
         AnthropicMessagesParser parser = new AnthropicMessagesParser(models);
-        // Reasoning signatures only go back to an Anthropic client when Anthropic made them: another provider's would
-        // be rejected when the client sends them back.
+        // Reasoning signatures and native blocks (redacted_thinking) only go to an Anthropic client when Anthropic made
+        // them: another provider's would be rejected when the client sends them back.
         Predicate<String> anthropicModel = modelId -> models.apiOf(modelId) == ApiKind.ANTHROPIC_MESSAGES;
         this.messages = new ChatEndpoint(gateway, MESSAGES, new Protocol(parser, metrics, false, anthropicModel));
         this.countTokens = new ChatEndpoint(gateway, COUNT_TOKENS, new Protocol(parser, metrics, true, anthropicModel));
@@ -54,7 +54,7 @@ public final class AnthropicMessagesHandler {
         @Override
         public ChatResponder responder(ChatRequest request, JsonNode body, long created) {
             if (count) {
-                return new AnthropicCountTokensResponder();
+                return new AnthropicCountTokensResponder(request.getRequestId());
             }
             String model = body.path("model").asText(request.getModel());
             return request.getStream() ? new AnthropicStreamResponder(request.getRequestId(), model, signatures)

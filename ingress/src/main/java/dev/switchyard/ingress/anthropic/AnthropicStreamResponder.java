@@ -1,5 +1,6 @@
 package dev.switchyard.ingress.anthropic;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchyard.events.ReplyChunk;
 import dev.switchyard.events.ReplyError;
@@ -14,14 +15,15 @@ import java.util.function.Predicate;
 
 /**
  * A streamed message exactly as Anthropic sends it, every event with its {@code event:} line: {@code message_start}
- * (an empty message), {@code ping}, then one content block at a time ({@code content_block_start}, its
- * {@code content_block_delta}s with {@code thinking_delta}/{@code signature_delta}, {@code text_delta} or
- * {@code input_json_delta}, {@code content_block_stop}), then {@code message_delta} with the stop_reason and the usage,
- * then {@code message_stop}. Claude Code relies on the whole sequence (without message_start it falls back to a
- * non-streamed retry; without content_block_stop it ends with an empty answer). An error after bytes is an
- * {@code error} event.
+ * (an empty message with the usage known so far), {@code ping}, then one content block at a time
+ * ({@code content_block_start}, its {@code content_block_delta}s with {@code thinking_delta}/{@code signature_delta},
+ * {@code text_delta} or {@code input_json_delta}, {@code content_block_stop}; an Anthropic model's redacted_thinking
+ * and server tool results whole in their start, its server tool calls' input in one input_json_delta), then {@code message_delta} with the stop_reason, stop_sequence and the usage, then {@code message_stop}.
+ * Claude Code relies on the whole sequence (without message_start it falls back to a non-streamed retry; without
+ * content_block_stop it ends with an empty answer). An error after bytes is an {@code error} event.
  */
 public final class AnthropicStreamResponder implements ChatResponder {
+    private final String requestId;
     private final String id;
     private final String requestedModel;
     private final Predicate<String> signaturesFrom;
@@ -30,10 +32,15 @@ public final class AnthropicStreamResponder implements ChatResponder {
     private int nextBlock;
     private int openBlock = -1;
     private String openType;
-    private boolean signatures;
+    /** The answering model is Anthropic's: its reasoning signatures and native blocks can go to the client. */
+    private boolean anthropicModel;
 
-    /** @param signaturesFrom whether the reasoning signatures of a model id can go to an Anthropic client (Anthropic's own) */
+    /**
+     * @param signaturesFrom whether a model id's reasoning signatures and native blocks can go to an Anthropic client
+     *                       (Anthropic's own)
+     */
     public AnthropicStreamResponder(String requestId, String requestedModel, Predicate<String> signaturesFrom) {
+        this.requestId = requestId;
         this.id = AnthropicJson.messageId(requestId);
         this.requestedModel = requestedModel;
         this.signaturesFrom = signaturesFrom;
@@ -49,17 +56,34 @@ public final class AnthropicStreamResponder implements ChatResponder {
         StringBuilder out = new StringBuilder();
         if (!started) {
             started = true;
-            signatures = signaturesFrom.test(chunk.getModelId());
+            anthropicModel = signaturesFrom.test(chunk.getModelId());
             ObjectNode message = Json.object().put("id", id).put("type", "message").put("role", "assistant");
             message.putArray("content");
             message.put("model", AnthropicJson.modelOf(chunk, requestedModel));
             message.putNull("stop_reason");
             message.putNull("stop_sequence");
-            message.set("usage", AnthropicJson.usage(null));
+            // The usage an Anthropic model reported before answering (its input and cache tokens); another provider
+            // counts only at the end, so zeros here and the real numbers, input included, in message_delta.
+            message.set("usage", AnthropicJson.usage(chunk.getUsage()));
             ObjectNode start = Json.object().put("type", "message_start");
             start.set("message", message);
             event(out, "message_start", start);
             event(out, "ping", Json.object().put("type", "ping"));
+        }
+        ObjectNode nativeBlock = chunk.getNativeBlockJson() != null && anthropicModel
+                ? AnthropicJson.nativeBlock(chunk.getNativeBlockJson()) : null;
+        if (nativeBlock != null) {
+            // As Anthropic streams it: a server tool's call starts with an empty input that one input_json_delta
+            // fills; any other block (redacted_thinking, a server tool's result) is whole in its start.
+            JsonNode input = nativeBlock.remove("input");
+            if (input != null) {
+                nativeBlock.putObject("input");
+            }
+            startBlock(out, nativeBlock.get("type").asText(), nativeBlock);
+            if (input != null && !input.isEmpty()) {
+                delta(out, openBlock, Json.object().put("type", "input_json_delta").put("partial_json", Json.write(input)));
+            }
+            stopBlock(out);
         }
         if (chunk.getReasoning() != null) {
             if (!"thinking".equals(openType)) {
@@ -67,7 +91,7 @@ public final class AnthropicStreamResponder implements ChatResponder {
             }
             delta(out, openBlock, Json.object().put("type", "thinking_delta").put("thinking", chunk.getReasoning()));
         }
-        if (chunk.getReasoningSignature() != null && signatures) {
+        if (chunk.getReasoningSignature() != null && anthropicModel) {
             if (!"thinking".equals(openType)) {
                 startBlock(out, "thinking", Json.object().put("type", "thinking").put("thinking", "").put("signature", ""));
             }
@@ -101,7 +125,8 @@ public final class AnthropicStreamResponder implements ChatResponder {
             }
             stopBlock(out);
             ObjectNode delta = Json.object().put("type", "message_delta");
-            delta.putObject("delta").put("stop_reason", AnthropicJson.stopReason(chunk.getFinishReason())).putNull("stop_sequence");
+            delta.putObject("delta").put("stop_reason", AnthropicJson.stopReason(chunk, !toolBlocks.isEmpty()))
+                    .put("stop_sequence", AnthropicJson.stopSequence(chunk));
             Usage usage = chunk.getUsage();
             delta.set("usage", AnthropicJson.usage(usage));
             event(out, "message_delta", delta);
@@ -160,6 +185,6 @@ public final class AnthropicStreamResponder implements ChatResponder {
 
     @Override
     public String errorBody(ReplyError error) {
-        return Json.write(AnthropicErrors.body(error, null));
+        return Json.write(AnthropicErrors.body(error, requestId));
     }
 }

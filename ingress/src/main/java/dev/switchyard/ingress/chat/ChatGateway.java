@@ -74,6 +74,11 @@ public final class ChatGateway {
         return slot;
     }
 
+    /** {@code req_<uuid without dashes>}: the id of a request (also of a refused one, so its answer can name it). */
+    public static String newRequestId() {
+        return "req_" + UUID.randomUUID().toString().replace("-", "");
+    }
+
     /** A new request's id, deadline and reply address (one of this instance's reply partitions). */
     public RequestEnvelope envelope(Instant receivedAt) {
         OptionalInt partition = replies.nextReplyPartition();
@@ -82,8 +87,7 @@ public final class ChatGateway {
                     "This Switchyard instance owns no reply partition yet and cannot receive answers. Retry the request.")
                     .withRetryAfter(1);
         }
-        String id = "req_" + UUID.randomUUID().toString().replace("-", "");
-        return new RequestEnvelope(id, receivedAt, receivedAt.plus(requestTimeout),
+        return new RequestEnvelope(newRequestId(), receivedAt, receivedAt.plus(requestTimeout),
                 new ReplyAddress(Topics.REPLIES, partition.getAsInt()));
     }
 

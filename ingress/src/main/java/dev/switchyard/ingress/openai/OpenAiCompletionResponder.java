@@ -69,7 +69,7 @@ public final class OpenAiCompletionResponder implements ChatResponder {
             logprobs.addAll(OpenAiJson.parseArray(chunk.getLogprobsJson()));
         }
         if (chunk.getFinal$()) {
-            finishReason = chunk.getFinishReason() != null ? chunk.getFinishReason() : toolCalls.isEmpty() ? "stop" : "tool_calls";
+            finishReason = OpenAiJson.finishReason(chunk.getFinishReason(), !toolCalls.isEmpty());
         }
         return "";
     }

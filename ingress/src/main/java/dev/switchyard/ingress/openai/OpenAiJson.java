@@ -66,6 +66,18 @@ public final class OpenAiJson {
         return Json.MAPPER.createArrayNode();
     }
 
+    /**
+     * The finish_reason a client gets: {@code tool_calls} for an answer with tool calls that ended normally, whatever
+     * the provider said (OpenAI says {@code stop} for a tool_choice naming the function), so that a client looping
+     * on tool_calls goes on; otherwise the provider's ({@code stop} when it gave none).
+     */
+    public static String finishReason(String providers, boolean toolCalls) {
+        if (providers == null || providers.equals("stop")) {
+            return toolCalls ? "tool_calls" : "stop";
+        }
+        return providers;
+    }
+
     /** {@code chatcmpl-<request id without its prefix>}: the completion id names the request it answers. */
     public static String completionId(String requestId) {
         return "chatcmpl-" + (requestId.startsWith("req_") ? requestId.substring(4) : requestId);

@@ -23,6 +23,7 @@ public final class OpenAiStreamResponder implements ChatResponder {
     private final String requestedModel;
     private String model;
     private boolean roleSent;
+    private boolean toolCalls;
     private Usage usage;
     private String textEventPrefix;
 
@@ -61,6 +62,7 @@ public final class OpenAiStreamResponder implements ChatResponder {
             delta.put("reasoning_content", chunk.getReasoning());
         }
         if (!chunk.getToolCalls().isEmpty()) {
+            toolCalls = true;
             ArrayNode calls = delta.putArray("tool_calls");
             for (ToolCallDelta call : chunk.getToolCalls()) {
                 ObjectNode item = calls.addObject().put("index", call.getIndex());
@@ -76,7 +78,7 @@ public final class OpenAiStreamResponder implements ChatResponder {
                 }
             }
         }
-        String finishReason = chunk.getFinal$() ? finishReason(chunk) : null;
+        String finishReason = chunk.getFinal$() ? OpenAiJson.finishReason(chunk.getFinishReason(), toolCalls) : null;
         if (delta.isEmpty() && finishReason == null) {
             return "";
         }
@@ -100,6 +102,7 @@ public final class OpenAiStreamResponder implements ChatResponder {
         model = null;
         textEventPrefix = null;
         roleSent = false;
+        toolCalls = false;
         usage = null;
     }
 
@@ -131,13 +134,6 @@ public final class OpenAiStreamResponder implements ChatResponder {
                 .put("object", "chat.completion.chunk")
                 .put("created", created)
                 .put("model", model != null ? model : requestedModel);
-    }
-
-    static String finishReason(ReplyChunk chunk) {
-        if (chunk.getFinishReason() != null) {
-            return chunk.getFinishReason();
-        }
-        return chunk.getToolCalls().isEmpty() ? "stop" : "tool_calls";
     }
 
     /** Most chunks of an answer: a text delta and nothing else. */

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -327,6 +329,45 @@ class ChatCompletionsIT {
         assertThat(answer.statusCode()).isEqualTo(200);
         assertThat(answer.headers().firstValue("content-type").orElse("")).startsWith("text/plain");
         assertThat(answer.body()).contains("switchyard_ingress_requests_total{").contains("switchyard_ingress_in_flight_requests");
+    }
+
+    @Test
+    void anthropicAnswersCarryRequestIdAndItsErrorsAreAnthropicsShapeEvenBeforeAnEndpoint() {
+        String marker = marker();
+        CompletableFuture<HttpResponse<String>> response = kit.sendAsync(kit.post(ingress, "/v1/messages",
+                "{\"model\":\"claude-haiku-4-5\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":\"" + marker + "\"}]}")
+                .header("anthropic-version", "2023-06-01").build());
+        ChatRequest request = awaitRequest(marker);
+        kit.reply(request, chunk(request.getRequestId(), "w-1", 0).setModelId("anthropic/claude-haiku-4-5").setFinal$(true)
+                .setError(new dev.switchyard.events.ReplyError(529, "overloaded_error", null, null, "Overloaded", null)).build());
+        HttpResponse<String> overloaded = response.join();
+        assertThat(overloaded.statusCode()).isEqualTo(529);
+        assertThat(overloaded.headers().firstValue("request-id")).as("what Anthropic's SDKs read").hasValue(request.getRequestId());
+        assertThat(Json.parse(Buffer.buffer(overloaded.body())).get("request_id").asText()).isEqualTo(request.getRequestId());
+
+        HttpResponse<String> refused = kit.send(kit.post(ingress, "/v1/messages", "{\"model\":\"claude-haiku-4-5\"}").build());
+        assertThat(refused.statusCode()).isEqualTo(400);
+        String refusedId = refused.headers().firstValue("request-id").orElseThrow();
+        assertThat(refusedId).startsWith("req_");
+        assertThat(Json.parse(Buffer.buffer(refused.body())).get("request_id").asText()).isEqualTo(refusedId);
+
+        String big = "x".repeat(4 * 1024 * 1024 + 1);
+        HttpResponse<String> tooLarge = kit.send(kit.post(ingress, "/v1/messages", chatBody("claude-haiku-4-5", big, false, "")).build());
+        assertThat(tooLarge.statusCode()).isEqualTo(413);
+        assertAnthropicError(tooLarge, "request_too_large");
+        assertAnthropicError(kit.method(ingress, "GET", "/v1/messages", null), "invalid_request_error"); // 405
+        assertAnthropicError(kit.method(ingress, "POST", "/v1/messages/batches", "{}"), "not_found_error");
+        HttpResponse<String> unknown = kit.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingress.port() + "/v1/complete"))
+                .header("anthropic-version", "2023-06-01").GET().build());
+        assertAnthropicError(unknown, "not_found_error");
+    }
+
+    private static void assertAnthropicError(HttpResponse<String> answer, String type) {
+        JsonNode body = Json.parse(Buffer.buffer(answer.body()));
+        assertThat(body.get("type").asText()).as(answer.body()).isEqualTo("error");
+        assertThat(body.at("/error/type").asText()).as(answer.body()).isEqualTo(type);
+        assertThat(body.at("/error/message").asText()).isNotEmpty();
+        assertThat(body.get("request_id").asText()).isEqualTo(answer.headers().firstValue("request-id").orElseThrow());
     }
 
     @Test

@@ -45,6 +45,14 @@ class OpenAiCompletionResponderTest {
     }
 
     @Test
+    void toolCallsThatTheProviderEndedWithStopEndWithToolCalls() {
+        OpenAiCompletionResponder responder = new OpenAiCompletionResponder("req_abc", 1L, "gpt-4.1");
+        responder.onChunk(chunk("req_abc", "w-1", 0).setToolCalls(List.of(tool(0, "call_a", "get_weather", "{}"))).build());
+        responder.onChunk(last("req_abc", "w-1", 1, "stop", null, List.of()));
+        assertThat(responder.finish()).contains("\"finish_reason\":\"tool_calls\"");
+    }
+
+    @Test
     void resetForgetsAReplacedAttempt() {
         OpenAiCompletionResponder responder = new OpenAiCompletionResponder("req_abc", 1L, "gpt-5.2");
         responder.onChunk(text("req_abc", "w-1", 0, "Half an ans"));

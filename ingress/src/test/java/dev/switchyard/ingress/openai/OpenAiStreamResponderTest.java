@@ -66,6 +66,25 @@ class OpenAiStreamResponderTest {
     }
 
     @Test
+    void toolCallsThatTheProviderEndedWithStopEndWithToolCalls() {
+        // OpenAI answers a tool_choice naming the function with finish_reason "stop"; clients loop on "tool_calls".
+        OpenAiStreamResponder responder = new OpenAiStreamResponder("req_abc", 1L, false, "gpt-4.1");
+        String out = responder.onChunk(chunk("req_abc", "w-1", 0).setModelName("gpt-4.1")
+                        .setToolCalls(List.of(tool(0, "call_1", "get_weather", "{}"))).build())
+                + responder.onChunk(last("req_abc", "w-1", 1, "stop", null, List.of()));
+        assertThat(out).endsWith("\"finish_reason\":\"tool_calls\"}]}\n\n");
+
+        OpenAiStreamResponder cut = new OpenAiStreamResponder("req_abc", 1L, false, "gpt-4.1");
+        String truncated = cut.onChunk(chunk("req_abc", "w-1", 0).setToolCalls(List.of(tool(0, "call_1", "f", "{\"a\""))).build())
+                + cut.onChunk(last("req_abc", "w-1", 1, "length", null, List.of()));
+        assertThat(truncated).as("a call cut by max tokens is no finished call").endsWith("\"finish_reason\":\"length\"}]}\n\n");
+
+        OpenAiStreamResponder text = new OpenAiStreamResponder("req_abc", 1L, false, "gpt-4.1");
+        assertThat(text.onChunk(text("req_abc", "w-1", 0, "Hi")) + text.onChunk(last("req_abc", "w-1", 1, "stop", null, List.of())))
+                .endsWith("\"finish_reason\":\"stop\"}]}\n\n");
+    }
+
+    @Test
     void modelFallsBackToTheCatalogIdWhenTheProviderNamedNone() {
         OpenAiStreamResponder responder = new OpenAiStreamResponder("req_abc", 1L, false, "router/support");
         assertThat(responder.onChunk(chunk("req_abc", "w-1", 0).setModelId("anthropic/claude-haiku-4-5").setText("Hi").build()))

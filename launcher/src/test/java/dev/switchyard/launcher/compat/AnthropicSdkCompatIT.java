@@ -3,6 +3,7 @@ package dev.switchyard.launcher.compat;
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.anthropic.core.JsonValue;
+import com.anthropic.core.http.HttpResponseFor;
 import com.anthropic.core.http.StreamResponse;
 import com.anthropic.errors.BadRequestException;
 import com.anthropic.errors.NotFoundException;
@@ -19,6 +20,7 @@ import com.anthropic.models.messages.StopReason;
 import com.anthropic.models.messages.TextBlockParam;
 import com.anthropic.models.messages.Tool;
 import com.anthropic.models.messages.ToolChoiceAny;
+import com.anthropic.models.messages.ToolChoiceTool;
 import com.anthropic.models.messages.ToolResultBlockParam;
 import com.anthropic.models.messages.ToolUseBlock;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -113,6 +115,70 @@ class AnthropicSdkCompatIT {
     }
 
     @Test
+    void claudesStopSequenceReachesTheClientAsClaudeSentIt() {
+        MessageCreateParams params = MessageCreateParams.builder().model("claude-haiku-4-5").maxTokens(256)
+                .stopSequences(List.of("absent", "from")).addUserMessage("Count please").build();
+
+        HttpResponseFor<Message> raw = client.messages().withRawResponse().create(params);
+        Message plain = raw.parse();
+        assertThat(plain.stopReason()).hasValue(StopReason.STOP_SEQUENCE);
+        assertThat(plain.stopSequence()).hasValue("from");
+        assertThat(plain.content().get(0).asText().text()).isEqualTo("Hello ");
+        assertThat(stack.completion(raw.requestId().orElseThrow()).getFinishReason())
+                .as("OpenAI's vocabulary everywhere else").isEqualTo("stop");
+
+        Message streamed = stream(params);
+        assertThat(streamed.stopReason()).hasValue(StopReason.STOP_SEQUENCE);
+        assertThat(streamed.stopSequence()).hasValue("from");
+    }
+
+    @Test
+    void messageStartCarriesClaudesInputUsageAndAnOpenAiModelsComesInMessageDelta() {
+        List<RawMessageStreamEvent> claude = events(MessageCreateParams.builder().model("claude-haiku-4-5").maxTokens(256)
+                .addUserMessage("Usage up front please").build());
+        long atStart = claude.get(0).asMessageStart().message().usage().inputTokens();
+        assertThat(atStart).as("what the Vercel AI SDK and older Anthropic SDKs read").isPositive();
+        assertThat(claude.stream().filter(RawMessageStreamEvent::isMessageDelta).findFirst().orElseThrow()
+                .asMessageDelta().usage().inputTokens()).hasValue(atStart);
+
+        List<RawMessageStreamEvent> gpt = events(MessageCreateParams.builder().model("gpt-4.1").maxTokens(256)
+                .addUserMessage("Usage at the end please").build());
+        assertThat(gpt.get(0).asMessageStart().message().usage().inputTokens()).as("not known before the end").isZero();
+        assertThat(gpt.stream().filter(RawMessageStreamEvent::isMessageDelta).findFirst().orElseThrow()
+                .asMessageDelta().usage().inputTokens()).hasValueSatisfying(n -> assertThat(n).isPositive());
+    }
+
+    @Test
+    void redactedThinkingGoesToTheClientAndBackToClaudeUnchanged() {
+        MessageCreateParams.Builder params = MessageCreateParams.builder().model("claude-sonnet-4-5").maxTokens(4096)
+                .enabledThinking(2048).addTool(weatherTool())
+                .addUserMessage("Weather in Oslo? ANTHROPIC_MAGIC_STRING_TRIGGER_REDACTED_THINKING_46C9A13E193C177646C7398A98432ECCCE4C1253D5E2D82641AC0E52CC2876CB [[mock:tool]]");
+        Message first = stream(params.build());
+
+        assertThat(first.content().get(0).isRedactedThinking()).isTrue();
+        String data = first.content().get(0).asRedactedThinking().data();
+        assertThat(data).startsWith("mockredacted_");
+        assertThat(first.stopReason()).hasValue(StopReason.TOOL_USE);
+        ToolUseBlock use = first.content().stream().filter(ContentBlock::isToolUse).map(ContentBlock::asToolUse).findFirst().orElseThrow();
+
+        Message second = client.messages().create(params.addMessage(first)
+                .addUserMessageOfBlockParams(List.of(ContentBlockParam.ofToolResult(ToolResultBlockParam.builder()
+                        .toolUseId(use.id()).content("cold").build())))
+                .build());
+        assertThat(second.content().stream().filter(ContentBlock::isText).findFirst().orElseThrow().asText().text())
+                .startsWith("Tool said: cold");
+        JsonNode resent = stack.upstream("claude-sonnet-4-5", 2).get(1).body();
+        assertThat(resent.at("/messages/1/content/0/type").asText()).isEqualTo("redacted_thinking");
+        assertThat(resent.at("/messages/1/content/0/data").asText()).isEqualTo(data);
+
+        Message whole = client.messages().create(MessageCreateParams.builder().model("claude-sonnet-4-5").maxTokens(4096)
+                .enabledThinking(2048).addUserMessage("ANTHROPIC_MAGIC_STRING_TRIGGER_REDACTED_THINKING_46C9A13E193C177646C7398A98432ECCCE4C1253D5E2D82641AC0E52CC2876CB")
+                .build());
+        assertThat(whole.content().get(0).isRedactedThinking()).as("not streamed").isTrue();
+        assertThat(whole.content().get(1).asText().text()).startsWith("Hello from claude-sonnet-4-5.");
+    }
+
+    @Test
     void oneThinkingRequestIsAnsweredByClaudeGenerationsWithDifferentThinking() {
         // A router splitting Claude Code between claude-sonnet-4-5 (thinks with a budget) and claude-opus-4-7 (thinks
         // only adaptively, takes no temperature): Anthropic, and the mock, refuse the budget form on the latter.
@@ -201,6 +267,26 @@ class AnthropicSdkCompatIT {
     }
 
     @Test
+    void aToolForcedByNameOnAnOpenAiModelEndsWithToolUse() {
+        // OpenAI (and the mock) end a call forced by a named tool_choice with finish_reason "stop"; an agent loop
+        // continues only on tool_use.
+        MessageCreateParams params = MessageCreateParams.builder().model("gpt-4.1").maxTokens(300).addTool(weatherTool())
+                .toolChoice(ToolChoiceTool.builder().name("get_weather").build()).addUserMessage("Weather in Quito?").build();
+
+        HttpResponseFor<Message> plain = client.messages().withRawResponse().create(params);
+        Message message = plain.parse();
+        assertThat(message.content()).anySatisfy(block -> assertThat(block.isToolUse()).isTrue());
+        assertThat(message.stopReason()).hasValue(StopReason.TOOL_USE);
+        assertThat(stack.upstream("gpt-4.1", 1).get(0).body().at("/tool_choice/function/name").asText()).isEqualTo("get_weather");
+        assertThat(stack.completion(plain.requestId().orElseThrow()).getFinishReason())
+                .as("the Completion records the tool call too").isEqualTo("tool_calls");
+
+        Message streamed = stream(params);
+        assertThat(streamed.content()).anySatisfy(block -> assertThat(block.isToolUse()).isTrue());
+        assertThat(streamed.stopReason()).hasValue(StopReason.TOOL_USE);
+    }
+
+    @Test
     void structuredOutputOnAnOpenAiModelBecomesItsJsonSchemaResponseFormat() {
         Message message = client.messages().create(MessageCreateParams.builder().model("gpt-4.1").maxTokens(300)
                 .addUserMessage("Structured answer please")
@@ -260,16 +346,18 @@ class AnthropicSdkCompatIT {
 
     private static Message stream(MessageCreateParams params) {
         MessageAccumulator accumulator = MessageAccumulator.create();
+        events(params).forEach(accumulator::accumulate);
+        return accumulator.message();
+    }
+
+    private static List<RawMessageStreamEvent> events(MessageCreateParams params) {
         List<RawMessageStreamEvent> events = new ArrayList<>();
         try (StreamResponse<RawMessageStreamEvent> stream = client.messages().createStreaming(params)) {
-            stream.stream().forEach(event -> {
-                events.add(event);
-                accumulator.accumulate(event);
-            });
+            stream.stream().forEach(events::add);
         }
         assertThat(events.get(0).isMessageStart()).isTrue();
         assertThat(events.get(events.size() - 1).isMessageStop()).isTrue();
-        return accumulator.message();
+        return events;
     }
 
     private static Tool weatherTool() {

@@ -20,6 +20,7 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionFunctionTool;
 import com.openai.models.chat.completions.ChatCompletionMessage;
 import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
+import com.openai.models.chat.completions.ChatCompletionNamedToolChoice;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.chat.completions.ChatCompletionTool;
 import com.openai.models.chat.completions.ChatCompletionToolChoiceOption;
@@ -185,6 +186,25 @@ class OpenAiSdkCompatIT {
                 .addMessage(ChatCompletionToolMessageParam.builder().toolCallId(call.id()).content("18 degrees, cloudy").build())
                 .build());
         assertThat(second.choices().get(0).message().content().orElseThrow()).startsWith("Tool said: 18 degrees, cloudy");
+    }
+
+    @Test
+    void aToolForcedByNameEndsWithToolCallsAsEveryToolCallDoes() {
+        // OpenAI (and the mock) end a call forced by a named tool_choice with finish_reason "stop".
+        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model("gpt-4.1")
+                .addUserMessage("What's the weather in Lima?").addTool(weatherTool())
+                .toolChoice(ChatCompletionToolChoiceOption.ofNamedToolChoice(ChatCompletionNamedToolChoice.builder()
+                        .function(ChatCompletionNamedToolChoice.Function.builder().name("get_weather").build()).build()))
+                .build();
+        ChatCompletion plain = client.chat().completions().create(params);
+        assertThat(plain.choices().get(0).message().toolCalls().orElseThrow()).hasSize(1);
+        assertThat(plain.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.TOOL_CALLS);
+
+        ChatCompletionAccumulator accumulator = ChatCompletionAccumulator.create();
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(params)) {
+            stream.stream().forEach(accumulator::accumulate);
+        }
+        assertThat(accumulator.chatCompletion().choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.TOOL_CALLS);
     }
 
     @Test

@@ -44,6 +44,8 @@ public final class AttemptRunner implements CallListener {
     private boolean over;
     private String modelName;
     private String finishReason;
+    private String stopReason;
+    private String stopSequence;
     private Usage usage;
 
     public AttemptRunner(String attemptId, int number, CatalogModel model, ProviderAdapter adapter, CallSpec spec,
@@ -88,6 +90,8 @@ public final class AttemptRunner implements CallListener {
         }
         if (delta.finishReason() != null) {
             finishReason = delta.finishReason();
+            stopReason = delta.stopReason();
+            stopSequence = delta.stopSequence();
         }
         if (delta.usage() != null) {
             usage = delta.usage();
@@ -155,7 +159,20 @@ public final class AttemptRunner implements CallListener {
         return finishReason != null ? finishReason : "stop";
     }
 
-    /** Null when the provider reported no usage. */
+    /** An Anthropic provider's own stop reason (null from other protocols). */
+    public String stopReason() {
+        return stopReason;
+    }
+
+    /** With stop reason stop_sequence: the stop sequence that ended the answer. */
+    public String stopSequence() {
+        return stopSequence;
+    }
+
+    /**
+     * Null when the provider reported no usage (yet): before the end, what it reported up front (Anthropic's input
+     * usage in message_start).
+     */
     public Usage usage() {
         return usage;
     }

@@ -479,7 +479,8 @@ public final class RequestExecution implements AttemptRunner.Observer {
         }
         close(call, Outcome.OK, call.role, 200);
         Usage usage = attempt.usage();
-        CompletableFuture<Void> chunkAck = clientWriter.finish(attempt.finishReason(), usage, header(call), snapshot());
+        CompletableFuture<Void> chunkAck = clientWriter.finish(attempt.finishReason(), attempt.stopReason(), attempt.stopSequence(),
+                usage, header(call), snapshot());
         Completion.Builder completion = completion(CompletionStatus.OK, 200)
                 .setModelId(attempt.model().id())
                 .setProvider(attempt.model().provider())
@@ -731,7 +732,7 @@ public final class RequestExecution implements AttemptRunner.Observer {
 
     private ChunkWriter.Header header(Call call) {
         return new ChunkWriter.Header(call.modelId(), call.runner.modelName(), dispatch.getRouterId(),
-                dispatch.getRouteId(), dispatch.getVariantId());
+                dispatch.getRouteId(), dispatch.getVariantId(), call.runner.usage());
     }
 
     private List<Attempt> snapshot() {

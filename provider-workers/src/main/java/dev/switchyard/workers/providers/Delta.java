@@ -10,12 +10,22 @@ import java.util.List;
  * tool-call fragments). Any field may be null/empty: a provider event may carry only the model name, only usage, ...
  * {@code reasoningSignature} is the opaque token that closes a reasoning block (Anthropic's thinking signature,
  * OpenAI's encrypted reasoning content); {@code logprobsJson} the OpenAI token logprobs of this delta.
+ * For a client of the provider's own protocol (the {@code ReplyChunk} fields of the same names):
+ * {@code stopReason}/{@code stopSequence} are how an Anthropic provider said it stopped, beside
+ * {@code finishReason}; {@code nativeBlockJson} is a whole content block only that protocol's clients can take back
+ * (Anthropic's redacted_thinking).
  */
 public record Delta(String text, String reasoning, List<ToolCallDelta> toolCalls, String finishReason, Usage usage,
-                    String modelName, String reasoningSignature, String logprobsJson) {
+                    String modelName, String reasoningSignature, String logprobsJson, String stopReason,
+                    String stopSequence, String nativeBlockJson) {
 
     public Delta {
         toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
+    }
+
+    public Delta(String text, String reasoning, List<ToolCallDelta> toolCalls, String finishReason, Usage usage,
+                 String modelName, String reasoningSignature, String logprobsJson) {
+        this(text, reasoning, toolCalls, finishReason, usage, modelName, reasoningSignature, logprobsJson, null, null, null);
     }
 
     public Delta(String text, String reasoning, List<ToolCallDelta> toolCalls, String finishReason, Usage usage, String modelName) {
@@ -51,12 +61,22 @@ public record Delta(String text, String reasoning, List<ToolCallDelta> toolCalls
         return new Delta(null, null, null, null, null, modelName);
     }
 
+    /** A whole content block of the provider's own protocol, e.g. Anthropic's {@code {"type":"redacted_thinking","data":…}}. */
+    public static Delta nativeBlock(String blockJson) {
+        return new Delta(null, null, null, null, null, null, null, null, null, null, blockJson);
+    }
+
+    /** The end of the answer: OpenAI's finish reason, and an Anthropic provider's own stop reason and stop sequence. */
+    public static Delta finish(String finishReason, String stopReason, String stopSequence, Usage usage) {
+        return new Delta(null, null, null, finishReason, usage, null, null, null, stopReason, stopSequence, null);
+    }
+
     /**
-     * Content the client sees (text, reasoning, a reasoning signature or a tool call): the first one is the attempt's
-     * first token.
+     * Content the client sees (text, reasoning, a reasoning signature, a tool call or a native block): the first one
+     * is the attempt's first token.
      */
     public boolean hasContent() {
         return (text != null && !text.isEmpty()) || (reasoning != null && !reasoning.isEmpty()) || !toolCalls.isEmpty()
-                || (reasoningSignature != null && !reasoningSignature.isEmpty());
+                || (reasoningSignature != null && !reasoningSignature.isEmpty()) || nativeBlockJson != null;
     }
 }

@@ -20,8 +20,14 @@ import java.util.function.Supplier;
  * request's context) at a time.
  */
 public final class ChunkWriter {
-    /** What seq 0 says about the attempt. */
-    public record Header(String modelId, String modelName, String routerId, String routeId, String variantId) {
+    /**
+     * What seq 0 says about the attempt; {@code usage} is what the provider reported before its first token
+     * (Anthropic's input usage in message_start), else null.
+     */
+    public record Header(String modelId, String modelName, String routerId, String routeId, String variantId, Usage usage) {
+        public Header(String modelId, String modelName, String routerId, String routeId, String variantId) {
+            this(modelId, modelName, routerId, routeId, variantId, null);
+        }
     }
 
     private final ReplySink publisher;
@@ -58,8 +64,8 @@ public final class ChunkWriter {
 
     /** A content delta; {@code header} and {@code attempts} are asked for only if it goes out as the attempt's first chunk. */
     public void content(Delta delta, Supplier<Header> header, Supplier<List<Attempt>> attempts) {
-        if (!coalescing.enabled() || delta.logprobsJson() != null) {
-            // Logprobs belong to exactly this delta's tokens: never merged.
+        if (!coalescing.enabled() || delta.logprobsJson() != null || delta.nativeBlockJson() != null) {
+            // Logprobs belong to exactly this delta's tokens, a native block is a whole block: never merged.
             flushPending();
             sendContent(delta, header, attempts);
             return;
@@ -84,12 +90,20 @@ public final class ChunkWriter {
 
     /** The last chunk of a finished answer, carrying whatever content was still buffered. */
     public CompletableFuture<Void> finish(String finishReason, Usage usage, Header header, List<Attempt> attempts) {
+        return finish(finishReason, null, null, usage, header, attempts);
+    }
+
+    /** The same, with an Anthropic provider's own stop reason and matched stop sequence. */
+    public CompletableFuture<Void> finish(String finishReason, String stopReason, String stopSequence, Usage usage,
+                                          Header header, List<Attempt> attempts) {
         cancelFlushTimer();
         ReplyChunk chunk = start(header, attempts);
         if (!pending.isEmpty()) {
             withPending(chunk);
         }
         chunk.setFinishReason(finishReason);
+        chunk.setStopReason(stopReason);
+        chunk.setStopSequence(stopSequence);
         chunk.setUsage(usage);
         chunk.setAttempts(attempts);
         chunk.setFinal$(true);
@@ -144,6 +158,7 @@ public final class ChunkWriter {
         chunk.setToolCalls(delta.toolCalls());
         chunk.setReasoningSignature(emptyToNull(delta.reasoningSignature()));
         chunk.setLogprobsJson(delta.logprobsJson());
+        chunk.setNativeBlockJson(delta.nativeBlockJson());
         send(chunk);
     }
 
@@ -173,6 +188,7 @@ public final class ChunkWriter {
             chunk.setRouterId(header.routerId());
             chunk.setRouteId(header.routeId());
             chunk.setVariantId(header.variantId());
+            chunk.setUsage(header.usage());
         }
         return chunk;
     }

@@ -240,6 +240,30 @@ class ChunkWriterTest {
         assertThat(sent.get(2).getLogprobsJson()).contains("\"c\"");
     }
 
+    @Test
+    void anthropicsOwnPartsTravelAsTheyCame() {
+        Usage atStart = new Usage(312L, 3L, 4096L, 0L, 0L);
+        ChunkWriter.Header header = new ChunkWriter.Header("anthropic/claude-sonnet-4-5", "claude-sonnet-4-5", "r", "route", "a", atStart);
+        ChunkWriter writer = writer(true, fiveMs);
+        writer.content(Delta.nativeBlock("{\"type\":\"redacted_thinking\",\"data\":\"d\"}"), () -> header, List::of);
+        writer.content(Delta.text("a"), () -> header, List::of);
+        writer.content(Delta.nativeBlock("{\"type\":\"redacted_thinking\",\"data\":\"e\"}"), () -> header, List::of);
+        writer.content(Delta.text("b"), () -> header, List::of);
+        writer.finish("stop", "stop_sequence", "\n\nHuman:", usage(), header, List.of());
+
+        assertThat(sent).extracting(ReplyChunk::getNativeBlockJson).as("a native block is never merged")
+                .containsExactly("{\"type\":\"redacted_thinking\",\"data\":\"d\"}", null,
+                        "{\"type\":\"redacted_thinking\",\"data\":\"e\"}", null);
+        assertThat(text(sent)).isEqualTo("ab");
+        assertThat(sent.get(0).getUsage()).as("the input usage known up front rides on seq 0").isEqualTo(atStart);
+        assertThat(sent.get(1).getUsage()).isNull();
+        ReplyChunk last = sent.get(sent.size() - 1);
+        assertThat(last.getFinishReason()).isEqualTo("stop");
+        assertThat(last.getStopReason()).isEqualTo("stop_sequence");
+        assertThat(last.getStopSequence()).isEqualTo("\n\nHuman:");
+        assertThat(last.getUsage()).isEqualTo(usage());
+    }
+
     /** A sink whose acknowledgements the test completes, in {@code acks} in the order the chunks were sent. */
     private static ReplySink ackedBy(List<CompletableFuture<Void>> acks) {
         return new ReplySink() {

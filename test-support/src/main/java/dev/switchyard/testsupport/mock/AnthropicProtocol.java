@@ -152,6 +152,10 @@ final class AnthropicProtocol extends ProtocolHandler {
 
     /** Prefix of the thinking signatures this mock hands out (and accepts back). */
     static final String SIGNATURE_PREFIX = "mocksig_";
+    /** Prefix of the redacted_thinking data this mock hands out (and accepts back). */
+    static final String REDACTED_PREFIX = "mockredacted_";
+    /** Anthropic's documented test prompt: with thinking on, the answer's thinking comes redacted. */
+    static final String REDACTED_TRIGGER = "ANTHROPIC_MAGIC_STRING_TRIGGER_REDACTED_THINKING";
 
     static final Set<String> COUNT_FIELDS = Set.of("model", "messages", "system", "tools", "tool_choice", "thinking",
             "mcp_servers", "context_management", "output_config", "output_format");
@@ -188,6 +192,10 @@ final class AnthropicProtocol extends ProtocolHandler {
                 if ("thinking".equals(block.path("type").asText())
                         && !block.path("signature").asText("").startsWith(SIGNATURE_PREFIX)) {
                     return ApiError.invalid("messages." + i + ".content." + b + ": Invalid `signature` in `thinking` block");
+                }
+                if ("redacted_thinking".equals(block.path("type").asText())
+                        && !block.path("data").asText("").startsWith(REDACTED_PREFIX)) {
+                    return ApiError.invalid("messages." + i + ".content." + b + ": Invalid `data` in `redacted_thinking` block");
                 }
                 b++;
             }
@@ -385,13 +393,54 @@ final class AnthropicProtocol extends ProtocolHandler {
         List<String> all = toolResult != null ? wordPieces("Tool said: " + toolResult, Integer.MAX_VALUE)
                 : textPieces(model, b, Integer.MAX_VALUE);
         boolean truncated = all.size() > limit;
-        return think(body, new Plan(id, model, stream, false, prompt, Plan.Kind.TEXT, truncated ? all.subList(0, limit) : all,
-                null, null, truncated), strippedUserText);
+        List<String> pieces = truncated ? all.subList(0, limit) : all;
+        String stopSequence = firstStopSequence(body.path("stop_sequences"), pieces);
+        if (stopSequence != null) {
+            pieces = upTo(pieces, String.join("", pieces).indexOf(stopSequence));
+            truncated = false;
+        }
+        Plan plan = new Plan(id, model, stream, false, prompt, Plan.Kind.TEXT, pieces, null, null, truncated);
+        plan.stopSequence = stopSequence;
+        return think(body, plan, strippedUserText);
     }
 
-    /** With thinking on, the answer starts with a signed thinking block. */
+    /** The request's stop sequence that occurs first in the answer's text, or null. */
+    private static String firstStopSequence(JsonNode sequences, List<String> pieces) {
+        String text = String.join("", pieces);
+        String first = null;
+        int at = Integer.MAX_VALUE;
+        for (JsonNode sequence : sequences) {
+            int i = sequence.isTextual() && !sequence.asText().isEmpty() ? text.indexOf(sequence.asText()) : -1;
+            if (i >= 0 && i < at) {
+                at = i;
+                first = sequence.asText();
+            }
+        }
+        return first;
+    }
+
+    /** The pieces holding the text's first {@code chars} characters (the last one cut there). */
+    private static List<String> upTo(List<String> pieces, int chars) {
+        List<String> out = new ArrayList<>();
+        int left = chars;
+        for (String piece : pieces) {
+            if (left <= 0) {
+                break;
+            }
+            out.add(piece.length() <= left ? piece : piece.substring(0, left));
+            left -= piece.length();
+        }
+        return out;
+    }
+
+    /**
+     * With thinking on, the answer starts with a signed thinking block, or, when the prompt has Anthropic's test
+     * trigger, with a redacted_thinking block.
+     */
     private static Plan think(JsonNode body, Plan plan, String strippedUserText) {
-        if (thinkingOn(body)) {
+        if (thinkingOn(body) && strippedUserText.contains(REDACTED_TRIGGER)) {
+            plan.redactedThinking = REDACTED_PREFIX + Json.randomId("", 48);
+        } else if (thinkingOn(body)) {
             plan.reasoning = "Considering: " + strippedUserText;
             plan.signature = SIGNATURE_PREFIX + Json.randomId("", 24);
         }
@@ -399,10 +448,14 @@ final class AnthropicProtocol extends ProtocolHandler {
     }
 
     private static int answerIndex(Plan p) {
-        return p.reasoning != null ? 1 : 0;
+        return p.reasoning != null || p.redactedThinking != null ? 1 : 0;
     }
 
     private static String thinkingEvents(Plan p) {
+        if (p.redactedThinking != null) {
+            return event("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":"
+                    + redactedBlock(p) + "}") + event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}");
+        }
         return event("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"\"}}")
                 + event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":" + Json.quote(p.reasoning) + "}}")
                 + event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"signature_delta\",\"signature\":" + Json.quote(p.signature) + "}}")
@@ -466,7 +519,7 @@ final class AnthropicProtocol extends ProtocolHandler {
         } else {
             block = "{\"type\":\"content_block_start\",\"index\":" + index + ",\"content_block\":{\"type\":\"text\",\"text\":\"\"}}";
         }
-        return event("message_start", start.toString()) + (p.reasoning != null ? thinkingEvents(p) : "")
+        return event("message_start", start.toString()) + (answerIndex(p) == 1 ? thinkingEvents(p) : "")
                 + event("content_block_start", block) + event("ping", "{\"type\": \"ping\"}");
     }
 
@@ -486,14 +539,21 @@ final class AnthropicProtocol extends ProtocolHandler {
     }
 
     private static String stopReason(Plan p) {
-        return p.kind == Plan.Kind.TOOL_CALL ? "tool_use" : p.truncated ? "max_tokens" : "end_turn";
+        if (p.kind == Plan.Kind.TOOL_CALL) {
+            return "tool_use";
+        }
+        return p.stopSequence != null ? "stop_sequence" : p.truncated ? "max_tokens" : "end_turn";
+    }
+
+    private static String redactedBlock(Plan p) {
+        return "{\"type\":\"redacted_thinking\",\"data\":" + Json.quote(p.redactedThinking) + "}";
     }
 
     @Override
     String streamEnd(Plan p, int emitted) {
         return event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":" + answerIndex(p) + "}")
                 + event("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"" + stopReason(p)
-                + "\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":" + p.completionTokens() + "}}")
+                + "\",\"stop_sequence\":" + Json.quote(p.stopSequence) + "},\"usage\":{\"output_tokens\":" + p.completionTokens() + "}}")
                 + event("message_stop", "{\"type\":\"message_stop\"}");
     }
 
@@ -511,6 +571,8 @@ final class AnthropicProtocol extends ProtocolHandler {
             sb.append("{\"type\":\"thinking\",\"thinking\":");
             Json.str(sb, p.reasoning).append(",\"signature\":");
             Json.str(sb, p.signature).append("},");
+        } else if (p.redactedThinking != null) {
+            sb.append(redactedBlock(p)).append(',');
         }
         if (p.kind == Plan.Kind.TOOL_CALL) {
             sb.append("{\"type\":\"tool_use\",\"id\":\"").append(p.toolId).append("\",\"name\":");
@@ -519,7 +581,8 @@ final class AnthropicProtocol extends ProtocolHandler {
             sb.append("{\"type\":\"text\",\"text\":");
             Json.str(sb, p.fullText()).append('}');
         }
-        sb.append("],\"stop_reason\":\"").append(stopReason(p)).append("\",\"stop_sequence\":null,\"usage\":")
+        sb.append("],\"stop_reason\":\"").append(stopReason(p)).append("\",\"stop_sequence\":").append(Json.quote(p.stopSequence))
+                .append(",\"usage\":")
                 .append("{\"input_tokens\":").append(p.promptTokens)
                 .append(",\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,\"output_tokens\":")
                 .append(p.completionTokens()).append("}}");

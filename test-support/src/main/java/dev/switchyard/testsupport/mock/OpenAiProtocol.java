@@ -306,7 +306,8 @@ final class OpenAiProtocol extends ProtocolHandler {
     ApiError statusError(int status, String model) {
         return switch (status) {
             case 400 -> ApiError.invalid("Invalid request (injected by the mock provider).");
-            case 401 -> new ApiError(401, "invalid_request_error", "Incorrect API key provided: sk-mock. You can "
+            // OpenAI echoes the key masked, its first and last characters visible.
+            case 401 -> new ApiError(401, "invalid_request_error", "Incorrect API key provided: sk-mock-****************9f3c. You can "
                     + "find your API key at https://platform.openai.com/account/api-keys.", null, "invalid_api_key");
             case 403 -> new ApiError(403, "invalid_request_error", "You are not allowed to sample from this model",
                     null, "model_not_allowed");
@@ -361,8 +362,10 @@ final class OpenAiProtocol extends ProtocolHandler {
         String tool = lastIsToolResult ? null : chooseTool(body, Boolean.TRUE.equals(b.forceTool()));
         if (tool != null) {
             List<String> frags = fragments(toolArguments(strippedUserText), b.chunks() == null ? 3 : b.chunks());
-            return new Plan(id, model, stream, includeUsage, prompt, Plan.Kind.TOOL_CALL, frags, tool,
+            Plan plan = new Plan(id, model, stream, includeUsage, prompt, Plan.Kind.TOOL_CALL, frags, tool,
                     Json.randomId("call_", 24), false);
+            plan.namedToolChoice = body.path("tool_choice").path("function").path("name").isTextual();
+            return plan;
         }
         int limit = Integer.MAX_VALUE;
         JsonNode max = body.get("max_completion_tokens");
@@ -485,7 +488,10 @@ final class OpenAiProtocol extends ProtocolHandler {
     }
 
     private String finishReason(Plan p) {
-        return p.kind == Plan.Kind.TOOL_CALL ? "tool_calls" : p.truncated ? "length" : "stop";
+        if (p.kind == Plan.Kind.TOOL_CALL) {
+            return p.namedToolChoice ? "stop" : "tool_calls"; // OpenAI's own answer to a named tool_choice
+        }
+        return p.truncated ? "length" : "stop";
     }
 
     @Override

@@ -25,10 +25,19 @@ final class Plan {
     String reasoning;
     /** The reasoning's signature (Anthropic) or encrypted content (Responses), or null. */
     String signature;
+    /** Anthropic: the data of a redacted_thinking block the answer starts with instead of a thinking block, or null. */
+    String redactedThinking;
+    /** Anthropic: the request's stop sequence that ended the answer, or null. */
+    String stopSequence;
     /** The tool call is a Responses custom (free-form) tool call. */
     boolean customTool;
     /** Attach token logprobs to text chunks (OpenAI {@code logprobs: true}). */
     boolean logprobs;
+    /**
+     * The request named the function to call ({@code tool_choice: {"type":"function",...}}): OpenAI then ends the
+     * tool call with finish_reason {@code stop}, not {@code tool_calls}, streamed or not.
+     */
+    boolean namedToolChoice;
     /** Next Responses {@code sequence_number}. */
     int seq;
 

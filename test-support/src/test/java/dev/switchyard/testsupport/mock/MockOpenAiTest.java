@@ -269,6 +269,8 @@ class MockOpenAiTest {
                 + ",\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"weather\"}}")).body());
         assertThat(j.path("choices").get(0).path("message").path("tool_calls").get(0).path("function")
                 .path("name").asText()).isEqualTo("weather");
+        assertThat(j.path("choices").get(0).path("finish_reason").asText()).as("OpenAI's finish for a named tool_choice")
+                .isEqualTo("stop");
 
         // tools but no reason to call one: plain text
         j = Http.json(Http.post(url, body("gpt-4o", "Hi", TOOLS)).body());

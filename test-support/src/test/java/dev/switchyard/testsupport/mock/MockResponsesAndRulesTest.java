@@ -133,6 +133,50 @@ class MockResponsesAndRulesTest {
     }
 
     @Test
+    void anthropicsRedactedThinkingTriggerStartsTheAnswerWithARedactedBlockThatMustComeBackUnchanged() {
+        String trigger = "{\"role\":\"user\",\"content\":\"" + AnthropicProtocol.REDACTED_TRIGGER
+                + "_46C9A13E193C177646C7398A98432ECCCE4C1253D5E2D82641AC0E52CC2876CB\"}";
+        String thinking = ",\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024}";
+        Http.Stream2 s = Http.stream(messages(), thinkingBody("[" + trigger + "]", thinking + ",\"stream\":true"));
+        assertThat(s.events()).extracting(Http.Event::event).startsWith("message_start", "content_block_start",
+                "content_block_stop", "content_block_start");
+        JsonNode block = s.events().get(1).json().path("content_block");
+        assertThat(block.path("type").asText()).isEqualTo("redacted_thinking");
+        String data = block.path("data").asText();
+        assertThat(data).startsWith(AnthropicProtocol.REDACTED_PREFIX);
+        JsonNode whole = Http.json(Http.post(messages(), thinkingBody("[" + trigger + "]", thinking)).body());
+        assertThat(whole.at("/content/0/type").asText()).isEqualTo("redacted_thinking");
+        assertThat(whole.at("/content/1/type").asText()).isEqualTo("text");
+
+        String history = "[{\"role\":\"user\",\"content\":\"Weather?\"},{\"role\":\"assistant\",\"content\":["
+                + "{\"type\":\"redacted_thinking\",\"data\":\"%s\"},{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"w\",\"input\":{}}]},"
+                + "{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_1\",\"content\":\"sunny\"}]}]";
+        assertThat(Http.post(messages(), thinkingBody(String.format(history, data), thinking)).statusCode()).isEqualTo(200);
+        assertRefused(Http.post(messages(), thinkingBody(String.format(history, "forged"), thinking)), "Invalid `data`");
+    }
+
+    @Test
+    void aStopSequenceInTheAnswerEndsItThereWithStopReasonStopSequence() {
+        String hi = "[{\"role\":\"user\",\"content\":\"Hi\"}]";
+        JsonNode whole = Http.json(Http.post(messages(), thinkingBody(hi, ",\"stop_sequences\":[\"nothing\",\"sonnet\",\"from\"]")).body());
+        assertThat(whole.at("/content/0/text").asText()).isEqualTo("Hello ");
+        assertThat(whole.get("stop_reason").asText()).isEqualTo("stop_sequence");
+        assertThat(whole.get("stop_sequence").asText()).isEqualTo("from");
+
+        Http.Stream2 s = Http.stream(messages(), thinkingBody(hi, ",\"stream\":true,\"stop_sequences\":[\"-4\"]"));
+        JsonNode delta = s.events().stream().filter(e -> e.event().equals("message_delta")).findFirst().orElseThrow().json();
+        assertThat(delta.at("/delta/stop_reason").asText()).isEqualTo("stop_sequence");
+        assertThat(delta.at("/delta/stop_sequence").asText()).isEqualTo("-4");
+        String text = s.events().stream().filter(e -> e.event().equals("content_block_delta"))
+                .map(e -> e.json().at("/delta/text").asText()).reduce("", String::concat);
+        assertThat(text).isEqualTo("Hello from claude-sonnet");
+
+        JsonNode none = Http.json(Http.post(messages(), thinkingBody(hi, ",\"stop_sequences\":[\"absent\"]")).body());
+        assertThat(none.get("stop_reason").asText()).isEqualTo("end_turn");
+        assertThat(none.get("stop_sequence").isNull()).isTrue();
+    }
+
+    @Test
     void thinkingRulesAboutSamplingBudgetsAndForcedTools() {
         String hi = "[{\"role\":\"user\",\"content\":\"Hi\"}]";
         assertRefused(Http.post(messages(), thinkingBody(hi, ",\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024},\"temperature\":0.5")),

@@ -1,6 +1,7 @@
 package dev.switchyard.workers.providers.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchyard.events.Usage;
 import dev.switchyard.workers.Json;
 import dev.switchyard.workers.providers.CallListener;
@@ -16,18 +17,24 @@ import java.util.Map;
  * Decodes an Anthropic Messages event stream: {@code message_start} (model, input usage), content blocks
  * ({@code content_block_start} / {@code _delta} with text_delta, input_json_delta, thinking_delta, signature_delta /
  * {@code _stop}),
- * {@code message_delta} (stop_reason, cumulative usage), {@code message_stop}; {@code ping} is ignored and
- * {@code error} is the provider failing mid-stream. Tool-use blocks become OpenAI-style tool-call fragments indexed
- * 0, 1, ... in the order they start. Usage is reported once, at the end, normalised (Anthropic's input_tokens
- * already excludes cache reads and writes).
+ * {@code message_delta} (stop_reason, stop_sequence, cumulative usage), {@code message_stop}; {@code ping} is ignored
+ * and {@code error} is the provider failing mid-stream. Tool-use blocks become OpenAI-style tool-call fragments indexed
+ * 0, 1, ... in the order they start. Every other block (redacted_thinking, server_tool_use with its input,
+ * web_search_tool_result and the other server tools' results) is passed on whole, when it stops, as a native block:
+ * only an Anthropic client can take it, and it must go back with the turn (a redacted_thinking's encrypted data, a
+ * server tool's call and result). citations_delta is not passed on. Usage is reported as message_start gives it (input and cache tokens,
+ * before any content) and whole at the end, normalised (Anthropic's input_tokens already excludes cache reads and
+ * writes). The end carries OpenAI's finish_reason and Anthropic's own stop_reason and stop_sequence.
  */
 public final class AnthropicStreamDecoder implements StreamDecoder {
     private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
+    private final Map<Integer, NativeBlock> nativeBlocks = new HashMap<>();
     private long inputTokens;
     private long outputTokens;
     private long cacheRead;
     private long cacheWrite;
-    private String finishReason;
+    private String stopReason;
+    private String stopSequence;
     private boolean done;
 
     @Override
@@ -44,16 +51,15 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
             case "message_start" -> {
                 JsonNode message = data.path("message");
                 readUsage(message.path("usage"));
-                String model = Json.text(message, "model");
-                if (model != null) {
-                    listener.onDelta(Delta.model(model));
-                }
+                // The input usage is known before any content: reported now, for clients that read it from
+                // message_start (the end's usage replaces it).
+                listener.onDelta(new Delta(null, null, null, null, usage(), Json.text(message, "model")));
             }
             case "content_block_start" -> {
                 JsonNode block = data.path("content_block");
                 int index = data.path("index").asInt();
                 switch (block.path("type").asText("")) {
-                    case "tool_use", "server_tool_use" -> {
+                    case "tool_use" -> {
                         int toolIndex = toolIndexByBlock.size();
                         toolIndexByBlock.put(index, toolIndex);
                         listener.onDelta(Delta.toolCall(toolIndex, Json.text(block, "id"), Json.text(block, "name"), ""));
@@ -71,7 +77,10 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
                         }
                     }
                     default -> {
-                        // redacted_thinking and others carry nothing the client can show
+                        // redacted_thinking, server_tool_use, web_search_tool_result, ...: passed on whole when it stops
+                        if (block.isObject()) {
+                            nativeBlocks.put(index, new NativeBlock((ObjectNode) block.deepCopy()));
+                        }
                     }
                 }
             }
@@ -86,6 +95,8 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
                         String fragment = delta.path("partial_json").asText("");
                         if (toolIndex != null && !fragment.isEmpty()) {
                             listener.onDelta(Delta.toolCall(toolIndex, null, null, fragment));
+                        } else if (nativeBlocks.containsKey(index)) {
+                            nativeBlocks.get(index).input.append(fragment); // a server tool's input
                         }
                     }
                     case "signature_delta" -> {
@@ -99,16 +110,24 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
                     }
                 }
             }
+            case "content_block_stop" -> {
+                NativeBlock block = nativeBlocks.remove(data.path("index").asInt());
+                if (block != null) {
+                    listener.onDelta(Delta.nativeBlock(block.json()));
+                }
+            }
             case "message_delta" -> {
                 String stop = Json.text(data.path("delta"), "stop_reason");
                 if (stop != null) {
-                    finishReason = finishReason(stop);
+                    stopReason = stop;
+                    stopSequence = Json.text(data.path("delta"), "stop_sequence");
                 }
                 readUsage(data.path("usage"));
             }
             case "message_stop" -> {
                 done = true;
-                listener.onDelta(new Delta(null, null, null, finishReason != null ? finishReason : "stop", usage(), null));
+                listener.onDelta(Delta.finish(stopReason != null ? finishReason(stopReason) : "stop", stopReason,
+                        stopSequence, usage()));
             }
             case "error" -> {
                 JsonNode error = data.path("error");
@@ -117,7 +136,7 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
                         error.path("message").asText("error event in Anthropic's stream"), null));
             }
             default -> {
-                // ping, content_block_stop, unknown future events
+                // ping, unknown future events
             }
         }
     }
@@ -164,6 +183,27 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
                 .setCacheWriteTokens(cacheWrite)
                 .setReasoningTokens(0)
                 .build();
+    }
+
+    /** A block passed on as Anthropic sent it, with the input its input_json_deltas streamed (server tools). */
+    private static final class NativeBlock {
+        final ObjectNode block;
+        final StringBuilder input = new StringBuilder();
+
+        NativeBlock(ObjectNode block) {
+            this.block = block;
+        }
+
+        String json() {
+            if (!input.isEmpty()) {
+                try {
+                    block.set("input", Json.MAPPER.readTree(input.toString()));
+                } catch (Exception e) {
+                    // unreadable: the block keeps the input it started with
+                }
+            }
+            return Json.write(block);
+        }
     }
 
     private static int statusOf(String errorType) {

@@ -19,12 +19,14 @@ import java.util.List;
 /**
  * Decodes a chat-completions event stream: {@code data: {chunk}} events ending with {@code data: [DONE]}. Each chunk's
  * first choice carries the deltas (content, tool_call fragments, reasoning from hosts that stream it as
- * {@code reasoning_content}/{@code reasoning}) and finally a finish_reason; with {@code include_usage} a last chunk
+ * {@code reasoning_content}/{@code reasoning}) and finally a finish_reason ({@code tool_calls} whenever the answer
+ * called tools, also where the host said {@code stop}); with {@code include_usage} a last chunk
  * without choices carries the usage. An {@code {"error": ...}} chunk is the provider failing mid-stream.
  */
 public final class OpenAiStreamDecoder implements StreamDecoder {
     private boolean done;
     private boolean finishSeen;
+    private boolean toolCallsSeen;
     private String modelName;
 
     @Override
@@ -52,10 +54,13 @@ public final class OpenAiStreamDecoder implements StreamDecoder {
         if (newModel != null) {
             modelName = chunk.model;
         }
+        toolCallsSeen |= !chunk.toolCalls.isEmpty();
         String finishReason = chunk.finishReason;
         if (finishReason != null) {
             finishSeen = true;
-            if (finishReason.equals("function_call")) {
+            if (finishReason.equals("function_call") || (finishReason.equals("stop") && toolCallsSeen)) {
+                // OpenAI ends a tool call forced by a named tool_choice with "stop" (Gemini's endpoint every tool
+                // call): an answer that ends in tool calls ends with tool_calls, whatever forced it.
                 finishReason = "tool_calls";
             }
         }

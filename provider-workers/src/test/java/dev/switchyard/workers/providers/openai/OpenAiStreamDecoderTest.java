@@ -50,6 +50,23 @@ class OpenAiStreamDecoderTest {
     }
 
     @Test
+    void aToolCallThatTheHostEndsWithStopEndsWithToolCalls() {
+        // OpenAI's answer to a named tool_choice: the call, then finish_reason "stop".
+        OpenAiStreamDecoder decoder = new OpenAiStreamDecoder();
+        RecordingListener out = new RecordingListener();
+        decoder.onEvent(new SseEvent(null, "{\"model\":\"gpt-4.1\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
+                + "\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"{}\"}}]},"
+                + "\"finish_reason\":null}]}"), out);
+        decoder.onEvent(new SseEvent(null, "{\"model\":\"gpt-4.1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}"), out);
+        assertThat(out.finishReason()).isEqualTo("tool_calls");
+
+        RecordingListener text = new RecordingListener();
+        new OpenAiStreamDecoder().onEvent(new SseEvent(null,
+                "{\"model\":\"gpt-4.1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}"), text);
+        assertThat(text.finishReason()).as("no tool call: stop stays stop").isEqualTo("stop");
+    }
+
+    @Test
     void decodesReasoningContentAndDeepSeekCacheHits() {
         RecordingListener out = RecordingListener.decode("/golden/deepseek-reasoning.sse", new OpenAiStreamDecoder(), 50);
 
