@@ -136,6 +136,12 @@ public final class MetricsStreamsService implements AutoCloseable {
                                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
                     }
                 }
+                if (!existing.contains(topics.metricFeedback())) {
+                    // One row per feedback event (unique keys: compaction would keep them all); the sink has 30 days.
+                    missing.add(new NewTopic(topics.metricFeedback(), Optional.of(partitions), Optional.empty())
+                            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Duration.ofDays(30).toMillis()))));
+                }
                 if (!missing.isEmpty()) {
                     try {
                         admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);

@@ -74,7 +74,7 @@ class MetricsPipelineIT {
 
         try (MetricsStreamsService service = new MetricsStreamsService(config, kafka, serdes, clickHouse).start();
              ClickHouseConnection ch = new ClickHouseConnection(clickHouse)) {
-            assertThat(service.appliedMigrations()).containsExactly(1, 2, 3, 4);
+            assertThat(service.appliedMigrations()).containsExactly(1, 2, 3, 4, 5);
             await("the metrics stage to be ready", Duration.ofSeconds(60), service::isReady);
 
             Simulation sim = simulate(topics, kafka, serdes);
@@ -86,6 +86,12 @@ class MetricsPipelineIT {
             await("every conversion attributed", Duration.ofSeconds(90), () -> ch.queryLong(
                     "SELECT sum(positive_users) FROM metric_windows FINAL WHERE router_id = 'exp' AND window_seconds = 60")
                     == sim.conversions.values().stream().mapToInt(Integer::intValue).sum());
+            await("every converted user in metric_feedback (the report counts them from there)", Duration.ofSeconds(90),
+                    () -> ch.queryLong("SELECT count() FROM (SELECT DISTINCT variant_id, user_id FROM metric_feedback "
+                            + "WHERE router_id = 'exp' AND value > 0)")
+                            == sim.conversions.values().stream().mapToInt(Integer::intValue).sum());
+            assertThat(ch.queryLong("SELECT count() FROM metric_feedback WHERE router_id = 'exp' AND variant_id = ''"))
+                    .as("unattributed feedback has no row").isZero();
             await("the unknown requests' feedback counted as unattributed", Duration.ofSeconds(60), () -> ch.queryLong(
                     "SELECT sum(observations) FROM metric_windows FINAL WHERE router_id = 'exp' AND window_seconds = 60 AND variant_id = ''") == 3);
             assertThat(ch.queryLong("SELECT sum(requests) FROM variant_windows FINAL WHERE router_id = 'exp' AND window_seconds = 3600"))

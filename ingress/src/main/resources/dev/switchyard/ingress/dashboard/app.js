@@ -152,25 +152,31 @@ function srmBadge(route) {
 }
 
 // Promote is offered where the server would accept it: the variant is the winner on the router's primary metric (its
-// first, the first in each variant's list), the route shows no sample-ratio mismatch and its weights did not change
-// within the range. Forcing is an API call.
+// first, the first in each variant's list), the route shows no sample-ratio mismatch and neither its weights
+// nor a variant's model changed within the range (one phase). Forcing is an API call.
 function promotable(route, v) {
   const primary = v.metrics.length ? v.metrics[0] : null;
   return v.configured && v.weight < 100 && primary !== null && primary.verdict === "winner" && !(route.srm && route.srm.flagged)
     && route.phases.length <= 1;
 }
 
-// The allocation phases of a route (runs of router versions with the same weights) when the range spans several.
+// The allocation phases of a route (runs of router versions with the same weights and variants' models) when the
+// range spans several. A variant whose model changed under the same id shows its new model.
 function phasesNote(route) {
   if (route.phases.length <= 1) return null;
-  const phase = p => (p.router_versions.length > 1 ? "versions " : "version ") + p.router_versions.join(", ") + " at " + Object.entries(p.weights).map(([id, w]) => id + " " + w + " %").join(" / ")
-    + " from " + p.from.slice(0, 16).replace("T", " ");
+  const changedModels = (p, i) => {
+    const before = i > 0 ? route.phases[i - 1].models || {} : {};
+    return Object.entries(p.models || {}).filter(([id, m]) => before[id] !== undefined && before[id] !== m)
+      .map(([id, m]) => ", " + id + " now " + m).join("");
+  };
+  const phase = (p, i) => (p.router_versions.length > 1 ? "versions " : "version ") + p.router_versions.join(", ") + " at " + Object.entries(p.weights).map(([id, w]) => id + " " + w + " %").join(" / ")
+    + changedModels(p, i) + " from " + p.from.slice(0, 16).replace("T", " ");
   const current = route.phases[route.phases.length - 1];
   const only = el("button", { type: "button", className: "promote", "data-action": "current-phase", "data-route": route.route_id },
     "Show the current phase only");
   only.addEventListener("click", () => { state.range = current.from; showRange(); writeHash(); loadRouters(); loadRouter(); });
   return el("p", { className: "error", "data-field": "phases", "data-route": route.route_id, title: route.warning },
-    "Weights changed within the range (" + route.phases.map(phase).join("; then ") + " UTC): " + route.warning + " ", only);
+    "Weights or models changed within the range (" + route.phases.map(phase).join("; then ") + " UTC): " + route.warning + " ", only);
 }
 
 function renderRoute(router, report, route, points, domain) {

@@ -30,18 +30,20 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes Kafka records into ClickHouse in batches: Completions ({@code llm.completions}) become rows of
- * {@code requests}; the Streams topology's window rows ({@code metrics.variant-windows},
- * {@code metrics.metric-windows}) are already JSON rows of {@code variant_windows} and {@code metric_windows}.
+ * {@code requests}; the Streams topology's rows ({@code metrics.variant-windows}, {@code metrics.metric-windows},
+ * {@code metrics.metric-feedback}) are already JSON rows of {@code variant_windows}, {@code metric_windows} and
+ * {@code metric_feedback}.
  *
  * <p>Nothing acknowledged is lost: offsets are committed only after every row read before them is in ClickHouse.
  * When an insert fails the batch is kept, consumption pauses and the insert is retried with backoff (the group
  * membership is kept alive meanwhile). A batch may be inserted twice (a retry after a partial failure, a crash
  * after the insert and before the commit): every table is idempotent (ReplacingMergeTree keyed by request id or
- * window key), so that is harmless. Reads {@code read_committed}, so aborted Streams transactions never show.
+ * window key, or feedback id and variant), so that is harmless. Reads {@code read_committed}, so aborted Streams transactions never show.
  */
 public final class ClickHouseSink implements AutoCloseable {
     public static final String VARIANT_WINDOWS_TABLE = "variant_windows";
     public static final String METRIC_WINDOWS_TABLE = "metric_windows";
+    public static final String METRIC_FEEDBACK_TABLE = "metric_feedback";
     private static final Logger LOG = LoggerFactory.getLogger(ClickHouseSink.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
@@ -113,7 +115,8 @@ public final class ClickHouseSink implements AutoCloseable {
 
     private void run() {
         try {
-            consumer.subscribe(List.of(topics.completions(), topics.variantWindows(), topics.metricWindows()), new Rebalance());
+            consumer.subscribe(List.of(topics.completions(), topics.variantWindows(), topics.metricWindows(),
+                    topics.metricFeedback()), new Rebalance());
             Duration backoff = Duration.ZERO;
             while (running) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(backoff.isZero() ? Duration.ofMillis(100) : backoff);
@@ -208,6 +211,9 @@ public final class ClickHouseSink implements AutoCloseable {
         }
         if (topic.equals(topics.variantWindows())) {
             return VARIANT_WINDOWS_TABLE;
+        }
+        if (topic.equals(topics.metricFeedback())) {
+            return METRIC_FEEDBACK_TABLE;
         }
         return METRIC_WINDOWS_TABLE;
     }

@@ -17,17 +17,23 @@ import java.util.TreeMap;
 
 /**
  * The weights one route was served with over a report's range: per router version in the request log, the route's
- * units per variant and its weights in that version. A weight ramp (10/90 for three days, then 50/50) makes the
- * expected split the units-weighted mixture of the versions' weights, not today's weights; and consecutive versions
- * with the same weights form one allocation phase (GrowthBook's term).
+ * units per variant and its weights and variants' models in that version. A weight ramp (10/90 for three days, then
+ * 50/50) makes the expected split the units-weighted mixture of the versions' weights, not today's weights; and
+ * consecutive versions with the same weights and the same models form one allocation phase (GrowthBook's term). A
+ * PATCH may give a variant another model under the same variant id: the request log pools both under the id, so a
+ * model change starts a new phase too.
  */
 final class Allocation {
     static final String MIXED_PHASES = "The weights changed within the range: the split is tested against each router "
             + "version's weights, but means, differences and verdicts pool the phases, and a comparison across a weight "
             + "change can be confounded (a variant that had more of its traffic while outcomes were better for everyone "
             + "looks better). Read the report over one phase (from its start) before deciding.";
+    static final String MODEL_CHANGED = "A variant's model changed within the range while its variant id stayed: the "
+            + "report pools both models' data under the id and labels it with the current model, so its means, "
+            + "differences and verdicts mix two models. Read the report over one phase (from its start) before deciding.";
 
-    private record Version(long version, Map<String, Integer> weights, Map<String, long[]> units, long firstAt, long lastAt) {
+    private record Version(long version, Map<String, Integer> weights, Map<String, String> models,
+                           Map<String, long[]> units, long firstAt, long lastAt) {
         long units(String variantId, boolean byUsers) {
             long[] u = units.get(variantId);
             return u == null ? 0 : byUsers ? u[0] : u[1];
@@ -63,15 +69,16 @@ final class Allocation {
             for (VersionUnits u : rows) {
                 perVariant.put(u.variantId(), new long[]{u.users(), u.requests()});
             }
-            result.add(new Version(n, weights(versions.getOrDefault(n, current), route), perVariant,
+            Route same = sameRoute(versions.getOrDefault(n, current), route);
+            result.add(new Version(n, weights(same), models(same), perVariant,
                     rows.stream().mapToLong(VersionUnits::firstAt).min().orElseThrow(),
                     rows.stream().mapToLong(VersionUnits::lastAt).max().orElseThrow()));
         });
         return new Allocation(result);
     }
 
-    /** The route's weights in {@code config} (those of {@code route} itself when that version has no such route). */
-    private static Map<String, Integer> weights(RouterConfig config, Route route) {
+    /** The route in {@code config} ({@code route} itself when that version has no such route). */
+    private static Route sameRoute(RouterConfig config, Route route) {
         Route same = route;
         for (Route r : config.getRoutes()) {
             if (r.getRouteId().equals(route.getRouteId())) {
@@ -81,11 +88,23 @@ final class Allocation {
         if (config.getDefaultRoute() != null && config.getDefaultRoute().getRouteId().equals(route.getRouteId())) {
             same = config.getDefaultRoute();
         }
+        return same;
+    }
+
+    private static Map<String, Integer> weights(Route same) {
         Map<String, Integer> weights = new LinkedHashMap<>();
         for (Variant v : same.getVariants()) {
             weights.put(v.getVariantId(), v.getWeight());
         }
         return weights;
+    }
+
+    private static Map<String, String> models(Route same) {
+        Map<String, String> models = new LinkedHashMap<>();
+        for (Variant v : same.getVariants()) {
+            models.put(v.getVariantId(), v.getModelId());
+        }
+        return models;
     }
 
     /** Variants with a weight in some version of the range (one never served still belongs in the split). */
@@ -128,17 +147,21 @@ final class Allocation {
         return expected;
     }
 
-    /** Runs of consecutive versions with the same weights, oldest first; one phase when the weights never changed. */
+    /**
+     * Runs of consecutive versions with the same weights and the same variants' models, oldest first; one phase when
+     * neither changed.
+     */
     List<ExperimentReport.Phase> phases(boolean byUsers) {
         List<ExperimentReport.Phase> phases = new ArrayList<>();
         List<Long> numbers = new ArrayList<>();
         Map<String, Integer> weights = null;
+        Map<String, String> models = null;
         long units = 0;
         long first = 0;
         long last = 0;
         for (Version v : versions) {
-            if (weights != null && !Objects.equals(weights, v.weights())) {
-                phases.add(phase(numbers, weights, units, first, last));
+            if (weights != null && (!Objects.equals(weights, v.weights()) || !Objects.equals(models, v.models()))) {
+                phases.add(phase(numbers, weights, models, units, first, last));
                 numbers = new ArrayList<>();
                 units = 0;
             }
@@ -147,19 +170,46 @@ final class Allocation {
                 last = v.lastAt();
             }
             weights = v.weights();
+            models = v.models();
             numbers.add(v.version());
             units += v.total(byUsers);
             first = Math.min(first, v.firstAt());
             last = Math.max(last, v.lastAt());
         }
         if (weights != null) {
-            phases.add(phase(numbers, weights, units, first, last));
+            phases.add(phase(numbers, weights, models, units, first, last));
         }
         return phases;
     }
 
-    private static ExperimentReport.Phase phase(List<Long> versions, Map<String, Integer> weights, long units, long first, long last) {
+    /**
+     * Why comparisons over {@code phases} may mislead: null for one phase; {@link #MIXED_PHASES} when weights
+     * changed, {@link #MODEL_CHANGED} when a variant's model did (both, joined, when both did).
+     */
+    static String warning(List<ExperimentReport.Phase> phases) {
+        boolean weightsChanged = false;
+        boolean modelChanged = false;
+        for (int i = 1; i < phases.size(); i++) {
+            ExperimentReport.Phase before = phases.get(i - 1);
+            ExperimentReport.Phase after = phases.get(i);
+            weightsChanged |= !Objects.equals(before.weights(), after.weights());
+            for (Map.Entry<String, String> e : after.models().entrySet()) {
+                String was = before.models().get(e.getKey());
+                modelChanged |= was != null && !Objects.equals(was, e.getValue());
+            }
+        }
+        if (phases.size() <= 1) {
+            return null;
+        }
+        if (modelChanged) {
+            return weightsChanged ? MIXED_PHASES + " " + MODEL_CHANGED : MODEL_CHANGED;
+        }
+        return MIXED_PHASES;
+    }
+
+    private static ExperimentReport.Phase phase(List<Long> versions, Map<String, Integer> weights, Map<String, String> models,
+                                                long units, long first, long last) {
         return new ExperimentReport.Phase(List.copyOf(versions), new LinkedHashMap<>(weights), units, Instant.ofEpochSecond(first),
-                Instant.ofEpochSecond(last));
+                Instant.ofEpochSecond(last), new LinkedHashMap<>(models));
     }
 }

@@ -32,9 +32,10 @@ public record ExperimentReport(String routerId, long routerVersion, Instant from
      * @param unit      what traffic share and SRM count: {@code users} (each in the variant and router version of their
      *                  first request in the range), or {@code requests} without user ids
      * @param srm       null when there is nothing to test (one weighted variant, no traffic)
-     * @param phases    the allocation phases the range spans (runs of router versions with the same weights for this
-     *                  route), oldest first; empty without traffic
-     * @param warning   why the route's comparisons may mislead (several phases), else null
+     * @param phases    the allocation phases the range spans (runs of router versions with the same weights and the
+     *                  same variants' models for this route), oldest first; empty without traffic
+     * @param warning   why the route's comparisons may mislead (several phases: weights changed, or a variant's model
+     *                  changed under the same variant id), else null
      */
     public record RouteReport(String routeId, String condition, String controlVariantId, String unit, long users,
                               long requests, Srm srm, List<Phase> phases, String warning, List<VariantReport> variants) {
@@ -46,8 +47,13 @@ public record ExperimentReport(String routerId, long routerVersion, Instant from
      * @param units          the route's units served by them
      * @param from           the first request of the phase in the range
      * @param to             the last one
+     * @param models         the route's variants' models in them, by variant
      */
-    public record Phase(List<Long> routerVersions, Map<String, Integer> weights, long units, Instant from, Instant to) {
+    public record Phase(List<Long> routerVersions, Map<String, Integer> weights, long units, Instant from, Instant to,
+                        Map<String, String> models) {
+        public Phase(List<Long> routerVersions, Map<String, Integer> weights, long units, Instant from, Instant to) {
+            this(routerVersions, weights, units, from, to, Map.of());
+        }
     }
 
     public record Srm(double chiSquare, int degreesOfFreedom, double pValue, boolean flagged, double threshold) {
@@ -76,7 +82,8 @@ public record ExperimentReport(String routerId, long routerVersion, Instant from
     }
 
     /**
-     * @param unit       {@code users} (boolean metrics: users with a positive outcome among users served; retention)
+     * @param unit       {@code users} (boolean metrics: the share of the users served in the range who had a
+     *                   positive outcome within the range; retention)
      *                   or {@code observations} (float metrics: attributed feedback values)
      * @param confidence the mean's 1 − alpha confidence sequence
      * @param difference this variant's mean minus the control's, with its confidence sequence; null for the control
@@ -116,7 +123,8 @@ public record ExperimentReport(String routerId, long routerVersion, Instant from
         }
         if (route != null && route.phases().size() > 1) {
             Phase last = route.phases().get(route.phases().size() - 1);
-            return new Objection("mixed_phases", "The weights of route '" + routeId + "' changed within the range (" + range
+            return new Objection("mixed_phases", "The allocation of route '" + routeId + "' (its weights or a variant's "
+                    + "model) changed within the range (" + range
                     + ": " + route.phases().size() + " allocation phases), so its verdicts pool phases and can be "
                     + "confounded. Read the report from the current phase's start (\"from\": \"" + last.from() + "\", router "
                     + "versions " + last.routerVersions() + ") and promote on that, or send \"force\": true.");

@@ -42,8 +42,11 @@ import java.util.TreeMap;
  * the router, the mean with its anytime-valid confidence sequence, the difference to the control with its own
  * sequence, and a verdict honouring the metric's direction. What a metric's mean is:
  * <ul>
- *   <li>boolean (conversion, thumbs up): the share of the variant's users (users served in the range) with a
- *       positive outcome; without user ids, the mean of the attributed feedback values;</li>
+ *   <li>boolean (conversion, thumbs up): the share of the variant's users (users served in the range) who had a
+ *       positive outcome for the metric within the range (feedback with a value &gt; 0, attributed to the variant,
+ *       whose timestamp lies in the range; each user once, from the per-feedback table {@code metric_feedback}). A
+ *       positive before {@code from} does not count: the report over a range (one allocation phase, say) is about
+ *       what happened in it. Without user ids, the mean of the attributed feedback values;</li>
  *   <li>float (satisfaction, revenue): the mean of the attributed feedback values, one per request, and one per
  *       user and variant for feedback keyed by user;</li>
  *   <li>retention: the share of users first seen in the range who came back on a later day within N days,
@@ -130,6 +133,8 @@ public final class ExperimentReports implements AutoCloseable {
         }
         versions.put(router.getVersion(), router);
         Map<VariantKey, Map<String, Outcome>> outcomes = metrics.isEmpty() ? Map.of() : queries.outcomes(routerId, from, to);
+        boolean anyBoolean = metrics.stream().anyMatch(m -> m.getKind() == MetricKind.BOOLEAN);
+        Map<VariantKey, Map<String, Long>> positives = anyBoolean ? queries.positiveUsers(routerId, from, to) : Map.of();
         Map<String, Map<VariantKey, Retention>> retention = new HashMap<>();
         for (MetricDefinition m : metrics) {
             if (m.getKind() == MetricKind.RETENTION) {
@@ -145,7 +150,7 @@ public final class ExperimentReports implements AutoCloseable {
         List<RouteReport> routeReports = new ArrayList<>();
         for (Route route : routes) {
             List<VersionUnits> units = versionUnits.stream().filter(u -> u.routeId().equals(route.getRouteId())).toList();
-            routeReports.add(routeReport(route, metrics, traffic, errors, outcomes, retention,
+            routeReports.add(routeReport(route, metrics, traffic, errors, outcomes, positives, retention,
                     Allocation.of(route, units, versions, router)));
         }
         Map<String, Long> unattributed = new TreeMap<>();
@@ -160,6 +165,7 @@ public final class ExperimentReports implements AutoCloseable {
 
     private RouteReport routeReport(Route route, List<MetricDefinition> metrics, Map<VariantKey, Traffic> traffic,
                                     Map<VariantKey, Map<String, Long>> errors, Map<VariantKey, Map<String, Outcome>> outcomes,
+                                    Map<VariantKey, Map<String, Long>> positives,
                                     Map<String, Map<VariantKey, Retention>> retention, Allocation allocation) {
         String routeId = route.getRouteId();
         // Configured variants in order (the first is the control), then any the log has but the router no longer.
@@ -213,6 +219,7 @@ public final class ExperimentReports implements AutoCloseable {
             for (String id : ids) {
                 VariantKey key = new VariantKey(routeId, id);
                 byVariant.put(id, sample(m, traffic.get(key), outcomes.getOrDefault(key, Map.of()).get(m.getName()),
+                        positives.getOrDefault(key, Map.of()).getOrDefault(m.getName(), 0L),
                         retention.getOrDefault(m.getName(), Map.of()).get(key), units2));
             }
             samples.put(m.getName(), byVariant);
@@ -244,12 +251,12 @@ public final class ExperimentReports implements AutoCloseable {
                 : new Srm(srm.chiSquare(), srm.degreesOfFreedom(), srm.pValue(), srm.flagged(), options.srmThreshold());
         List<ExperimentReport.Phase> phases = allocation.phases(byUsers);
         return new RouteReport(routeId, route.getCelExpression(), controlId, byUsers ? "users" : "requests", users,
-                requests, srmReport, phases, phases.size() > 1 ? Allocation.MIXED_PHASES : null, variants);
+                requests, srmReport, phases, Allocation.warning(phases), variants);
     }
 
     /** The sample of metric {@code m} in one variant (see the class comment for what each kind means). */
-    private static SampleStats sample(MetricDefinition m, Traffic traffic, Outcome outcome, Retention retention,
-                                      Map<String, String> unitOut) {
+    private static SampleStats sample(MetricDefinition m, Traffic traffic, Outcome outcome, long positiveUsers,
+                                      Retention retention, Map<String, String> unitOut) {
         switch (m.getKind()) {
             case RETENTION -> {
                 unitOut.put(m.getName(), "users");
@@ -259,8 +266,9 @@ public final class ExperimentReports implements AutoCloseable {
                 long users = traffic == null ? 0 : traffic.users();
                 if (users > 0) {
                     unitOut.put(m.getName(), "users");
-                    long positive = outcome == null ? 0 : Math.min(outcome.positiveUsers(), users);
-                    return SampleStats.bernoulli(users, positive);
+                    // Users served in the range with a positive outcome within it (metric_feedback): a subset of
+                    // the users, each counted once, independent of the topology's de-duplication memory.
+                    return SampleStats.bernoulli(users, positiveUsers);
                 }
                 unitOut.putIfAbsent(m.getName(), "observations");
                 return outcome == null ? new SampleStats(0, 0, 0) : new SampleStats(outcome.observations(), outcome.sum(), outcome.sumSq());

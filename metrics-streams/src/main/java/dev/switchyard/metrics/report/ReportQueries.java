@@ -134,7 +134,9 @@ final class ReportQueries {
 
     /**
      * Outcome totals per variant and metric, summed over the 1-minute windows that start in the range (so feedback
-     * is counted by when it arrived). Route and variant '' hold unattributed feedback.
+     * is counted by when it arrived). Route and variant '' hold unattributed feedback. Their {@code users} and
+     * {@code positive_users} are the topology's per-window "first (positive) feedback of a user" flags, which depend
+     * on its de-duplication memory: the report counts a boolean metric's users with {@link #positiveUsers} instead.
      */
     Map<VariantKey, Map<String, Outcome>> outcomes(String routerId, Instant from, Instant to) {
         Map<VariantKey, Map<String, Outcome>> result = new HashMap<>();
@@ -149,6 +151,31 @@ final class ReportQueries {
                     new Outcome(row.path("observations").asLong(), row.path("value_sum").asDouble(),
                             row.path("value_sum_sq").asDouble(), row.path("users").asLong(),
                             row.path("positive_users").asLong()));
+        }
+        return result;
+    }
+
+    /**
+     * Boolean metrics counted by user: per route, variant and metric, the users served by the variant in the range
+     * (request log) who had a positive outcome (value &gt; 0) for the metric, attributed to the same route and
+     * variant, that happened within the range ({@code metric_feedback.occurred_at}; migration V005). Each user once,
+     * however often they sent feedback and whatever they sent before the range: a positive before {@code from} is
+     * not one within it.
+     */
+    Map<VariantKey, Map<String, Long>> positiveUsers(String routerId, Instant from, Instant to) {
+        Map<VariantKey, Map<String, Long>> result = new HashMap<>();
+        String router = Sql.string(routerId);
+        for (JsonNode row : clickHouse.query("""
+                SELECT route_id, variant_id, metric, uniqExact(user_id) AS users
+                FROM metric_feedback
+                WHERE router_id = %s AND user_id != '' AND value > 0 AND %s
+                  AND (route_id, variant_id, user_id) IN (
+                      SELECT route_id, variant_id, user_id
+                      FROM requests
+                      WHERE router_id = %s AND user_id != '' AND %s AND %s)
+                GROUP BY route_id, variant_id, metric""".formatted(router, range("occurred_at", from, to), router,
+                CHAT_ONLY, range("received_at", from, to)))) {
+            result.computeIfAbsent(key(row), k -> new HashMap<>()).put(row.path("metric").asText(), row.path("users").asLong());
         }
         return result;
     }

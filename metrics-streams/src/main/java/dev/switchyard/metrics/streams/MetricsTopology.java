@@ -44,6 +44,9 @@ import java.util.Map;
  *                                                                  metrics.metric-windows
  * </pre>
  *
+ * The user stage also writes every attributed feedback event as a row of {@code metric_feedback} to
+ * {@code metrics.metric-feedback}.
+ *
  * Windows are tumbling on the records' timestamps (the time an event entered Kafka), with a grace period. Every
  * update of a window emits the window's running totals with a growing {@code version}: the rows are idempotent
  * (ClickHouse's ReplacingMergeTree keeps the highest version per window key), so re-delivery never double counts.
@@ -112,11 +115,21 @@ public final class MetricsTopology {
                             .withName(name + "-sink"));
         }
 
-        KGroupedStream<String, MetricDelta> byMetric = branches.get("request-stage-events")
+        Map<String, KStream<String, Object>> userStage = branches.get("request-stage-events")
                 .mapValues(v -> (StageEvent) v, Named.as("stage-event"))
                 .repartition(repartitioned("by-user", JsonSerde.of(StageEvent.class), options))
                 .process(() -> new UserStage(options), Named.as("user-stage"),
                         UserStage.USERS_STORE, UserStage.PENDING_STORE, UserStage.SEEN_STORE)
+                .split(Named.as("user-stage-"))
+                .branch((k, v) -> v instanceof FeedbackRow, Branched.as("feedback"))
+                .defaultBranch(Branched.as("deltas"));
+        // One row per attributed feedback event: what the report counts a boolean metric's positive users from.
+        userStage.get("user-stage-feedback")
+                .mapValues(v -> (FeedbackRow) v, Named.as("feedback-row"))
+                .to(topics.metricFeedback(), Produced.with(Serdes.String(), JsonSerde.of(FeedbackRow.class))
+                        .withName("feedback-rows-sink"));
+        KGroupedStream<String, MetricDelta> byMetric = userStage.get("user-stage-deltas")
+                .mapValues(v -> (MetricDelta) v, Named.as("metric-delta"))
                 .repartition(repartitioned("metric-deltas", JsonSerde.of(MetricDelta.class), options))
                 .groupByKey(Grouped.with(Serdes.String(), JsonSerde.of(MetricDelta.class)));
         for (Duration size : WINDOWS) {

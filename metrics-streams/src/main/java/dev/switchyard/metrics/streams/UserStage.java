@@ -12,9 +12,11 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * The stage partitioned by router and user. Remembers each user's latest variant per router (for feedback keyed
  * by user only), de-duplicates observations (one per request and metric; one per user, variant and metric for
  * user-keyed feedback, so a user-level metric counts each user once per variant) and turns every feedback event
- * into a {@link MetricDelta} keyed by router, route, variant and metric.
+ * into a {@link MetricDelta} keyed by router, route, variant and metric. Every attributed feedback event is also
+ * output as a {@link FeedbackRow} (not de-duplicated: the report counts a boolean metric's positive users from these,
+ * each user once, whenever their positive came).
  */
-final class UserStage implements Processor<String, StageEvent, String, MetricDelta> {
+final class UserStage implements Processor<String, StageEvent, String, Object> {
     static final String USERS_STORE = "attribution-users";
     static final String PENDING_STORE = "attribution-pending-users";
     static final String SEEN_STORE = "attribution-seen";
@@ -22,7 +24,7 @@ final class UserStage implements Processor<String, StageEvent, String, MetricDel
     static final long REFRESH_MS = 3_600_000;
 
     private final TopologyOptions options;
-    private ProcessorContext<String, MetricDelta> context;
+    private ProcessorContext<String, Object> context;
     private WindowStore<String, UserAssignment> users;
     private KeyValueStore<String, PendingFeedback> pending;
     private WindowStore<String, Long> seen;
@@ -32,7 +34,7 @@ final class UserStage implements Processor<String, StageEvent, String, MetricDel
     }
 
     @Override
-    public void init(ProcessorContext<String, MetricDelta> context) {
+    public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.users = context.getStateStore(USERS_STORE);
         this.pending = context.getStateStore(PENDING_STORE);
@@ -83,6 +85,8 @@ final class UserStage implements Processor<String, StageEvent, String, MetricDel
     }
 
     private void count(FeedbackEvent f, Attribution a, long ts) {
+        FeedbackRow row = FeedbackRow.of(f, a, ts);
+        context.forward(new Record<>(row.key(), row, ts));
         String observationKey = Attribution.BY_REQUEST.equals(a.method())
                 ? Keys.join("o", f.requestId(), f.metric())
                 : Keys.join("o", a.routerId(), a.variantId(), f.metric(), a.userId());

@@ -13,6 +13,9 @@ import dev.switchyard.metrics.Events;
 import dev.switchyard.metrics.report.ExperimentReport;
 import dev.switchyard.metrics.report.ExperimentReports;
 import dev.switchyard.metrics.report.ReportOptions;
+import dev.switchyard.metrics.streams.FeedbackRow;
+import dev.switchyard.metrics.streams.JsonSerde;
+import dev.switchyard.metrics.streams.MetricsTopics;
 import dev.switchyard.testsupport.services.ClickHouseServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,15 +49,15 @@ class ClickHouseTablesIT {
 
     @Test
     void migrationsAreAppliedOnceInOrderAndRecorded() {
-        assertThat(ClickHouseMigrations.apply(clickHouse)).containsExactly(1, 2, 3, 4);
+        assertThat(ClickHouseMigrations.apply(clickHouse)).containsExactly(1, 2, 3, 4, 5);
         assertThat(ClickHouseMigrations.apply(clickHouse)).isEmpty();
 
         List<JsonNode> recorded = clickHouse.query("SELECT version, name FROM schema_migrations ORDER BY version");
         assertThat(recorded).extracting(r -> r.get("name").asText())
                 .containsExactly("V001__requests.sql", "V002__variant_windows.sql", "V003__metric_windows.sql",
-                        "V004__requests_count_tokens.sql");
+                        "V004__requests_count_tokens.sql", "V005__metric_feedback.sql");
         assertThat(clickHouse.query("SHOW TABLES")).extracting(r -> r.get("name").asText())
-                .contains("requests", "variant_windows", "metric_windows", "schema_migrations");
+                .contains("requests", "variant_windows", "metric_windows", "metric_feedback", "schema_migrations");
     }
 
     @Test
@@ -75,7 +78,7 @@ class ClickHouseTablesIT {
         assertThat(oldShape).doesNotContain("count_tokens");
         clickHouse.insertJsonRows(CompletionRows.TABLE, List.of(oldShape.getBytes(StandardCharsets.UTF_8)));
 
-        assertThat(ClickHouseMigrations.apply(clickHouse, all)).containsExactly(4);
+        assertThat(ClickHouseMigrations.apply(clickHouse, all)).containsExactly(4, 5);
 
         assertThat(clickHouse.queryLong("SELECT count() FROM requests FINAL WHERE router_id = 'upgrade' AND count_tokens = 0"))
                 .isEqualTo(1);
@@ -87,7 +90,7 @@ class ClickHouseTablesIT {
         ClickHouseMigrations.apply(clickHouse, all.subList(0, 3));
         clickHouse.execute(all.get(3).statements().get(0)); // the other instance, between our check and our ALTER
 
-        assertThat(ClickHouseMigrations.apply(clickHouse, all)).containsExactly(4);
+        assertThat(ClickHouseMigrations.apply(clickHouse, all)).containsExactly(4, 5);
         assertThat(clickHouse.query("SELECT name FROM system.columns WHERE database = currentDatabase() AND table = 'requests'"))
                 .extracting(r -> r.get("name").asText()).containsOnlyOnce("count_tokens");
     }
@@ -278,6 +281,7 @@ class ClickHouseTablesIT {
         Instant phase2 = now.minus(Duration.ofDays(2));
         List<byte[]> rows = new ArrayList<>();
         int[][] users = {{200, 1_800}, {1_000, 1_000}}; // [phase][variant]
+        List<byte[]> outcomes = new ArrayList<>();
         for (int phase = 0; phase < 2; phase++) {
             for (int variant = 0; variant < 2; variant++) {
                 String id = variant == 0 ? "a" : "b";
@@ -285,19 +289,14 @@ class ClickHouseTablesIT {
                     Instant at = (phase == 0 ? phase1 : phase2).plusSeconds(i);
                     rows.add(CompletionRows.toJson(Events.completion(id + "-" + phase + "-" + i, "ramp", "main", id,
                             "u" + id + phase + "-" + i, at).setRouterVersion(phase + 1L).build()));
+                    if (i < users[phase][variant] * (phase == 0 ? 3 : 1) / 10) { // a: 60 + 100 = 160; b: 540 + 100 = 640
+                        outcomes.add(feedbackRow("ramp", id, "u" + id + phase + "-" + i, 1, at.plusSeconds(10)));
+                    }
                 }
             }
         }
         clickHouse.insertJsonRows(CompletionRows.TABLE, rows);
-        long window = phase2.truncatedTo(ChronoUnit.MINUTES).getEpochSecond();
-        List<byte[]> outcomes = new ArrayList<>();
-        for (String[] v : new String[][]{{"a", "160"}, {"b", "640"}}) { // a: 30 % of 200 + 10 % of 1,000; b: of 1,800 and 1,000
-            outcomes.add(("{\"window_seconds\":60,\"window_start\":" + window + ",\"router_id\":\"ramp\",\"route_id\":\"main\","
-                    + "\"variant_id\":\"" + v[0] + "\",\"metric\":\"conversion\",\"observations\":" + v[1] + ",\"value_sum\":" + v[1]
-                    + ",\"value_sum_sq\":" + v[1] + ",\"users\":" + v[1] + ",\"positive_users\":" + v[1]
-                    + ",\"duplicates\":0,\"version\":1}").getBytes(StandardCharsets.UTF_8));
-        }
-        clickHouse.insertJsonRows(ClickHouseSink.METRIC_WINDOWS_TABLE, outcomes);
+        clickHouse.insertJsonRows(ClickHouseSink.METRIC_FEEDBACK_TABLE, outcomes);
 
         ExperimentReports reports = new ExperimentReports(clickHouse, ReportOptions.defaults().withClock(Clock.fixed(now, ZoneOffset.UTC)));
         Instant from = now.minus(Duration.ofDays(7));
@@ -316,7 +315,7 @@ class ClickHouseTablesIT {
         assertThat(route.phases().get(0).from()).isEqualTo(phase1);
         assertThat(route.phases().get(1).routerVersions()).containsExactly(2L);
         assertThat(route.phases().get(1).from()).isEqualTo(phase2);
-        assertThat(route.warning()).contains("confounded");
+        assertThat(route.warning()).contains("confounded").doesNotContain("model");
         // Pooled, b looks better (13 % vs 23 %) though it converts exactly like a in each phase: no promotion on that.
         assertThat(route.variants().get(1).metrics().get(0).verdict()).isEqualTo(ExperimentReports.WINNER);
         assertThat(report.promotionObjection("main", "b", "conversion").code()).isEqualTo("mixed_phases");
@@ -328,8 +327,145 @@ class ClickHouseTablesIT {
         ExperimentReport lastPhase = reports.report(ramp(2, 50, 50), List.of(ramp(1, 10, 90), ramp(2, 50, 50)), phase2, now, null);
         assertThat(lastPhase.routes().get(0).phases()).hasSize(1);
         assertThat(lastPhase.routes().get(0).warning()).isNull();
+        // ... and its conversions are the phase's own: 10 % in both variants (phase 1's positives are before the range).
+        assertThat(lastPhase.routes().get(0).variants().get(0).metrics().get(0).mean()).isCloseTo(0.1, within(1e-12));
+        assertThat(lastPhase.routes().get(0).variants().get(1).metrics().get(0).mean()).isCloseTo(0.1, within(1e-12));
 
         // Without the history every version counts with today's 50/50: the ramp looks like a sample-ratio mismatch.
         assertThat(reports.report(ramp(2, 50, 50), from, now, null).routes().get(0).srm().flagged()).isTrue();
+    }
+
+    /** A row of metric_feedback exactly as the topology writes it to metrics.metric-feedback (and the sink inserts it). */
+    private static byte[] feedbackRow(String router, String variant, String user, double value, Instant occurredAt) {
+        FeedbackRow row = new FeedbackRow(UUID.randomUUID().toString(), occurredAt.getEpochSecond(),
+                occurredAt.getEpochSecond(), router, "main", variant, user, "", "conversion", value, "user");
+        return JsonSerde.of(FeedbackRow.class).serializer().serialize(MetricsTopics.METRIC_FEEDBACK, row);
+    }
+
+    /**
+     * A boolean metric counted by user is the share of the users served in the range who had a positive outcome
+     * within the range, each user once, from metric_feedback. Per variant, 100 users served in the last 7 days; 40 of
+     * them are returning users who converted 37 days ago (served then too), of whom 10 converted again 2 days ago
+     * (past the topology's 28-day de-duplication memory); 20 (a) / 35 (b) new users convert in the range. A 7-day
+     * report counts the 10 repeaters and the new ones, not the 30 whose only positive was before the range; a report
+     * from the experiment's start counts everyone who converted, the repeaters once.
+     */
+    @Test
+    void aBooleanMetricCountsTheUsersServedInTheRangeWithAPositiveWithinIt() {
+        ClickHouseMigrations.apply(clickHouse);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Instant from = now.minus(Duration.ofDays(7));
+        Instant longAgo = now.minus(Duration.ofDays(37));
+        Instant recently = now.minus(Duration.ofDays(2));
+        List<byte[]> requests = new ArrayList<>();
+        List<byte[]> feedback = new ArrayList<>();
+        int[] newConverters = {20, 35};
+        for (int variant = 0; variant < 2; variant++) {
+            String id = variant == 0 ? "a" : "b";
+            for (int i = 0; i < 100; i++) {
+                String user = "u" + id + i;
+                requests.add(CompletionRows.toJson(Events.completion(id + "-" + i, "conv", "main", id, user,
+                        recently.minusSeconds(i)).build()));
+                if (i < 40) { // returning: served and converted 37 days ago
+                    requests.add(CompletionRows.toJson(Events.completion(id + "-old-" + i, "conv", "main", id, user,
+                            longAgo).build()));
+                    feedback.add(feedbackRow("conv", id, user, 1, longAgo.plusSeconds(60)));
+                    if (i < 10) { // and again in the range
+                        feedback.add(feedbackRow("conv", id, user, 1, recently.plusSeconds(60)));
+                    }
+                } else if (i < 40 + newConverters[variant]) {
+                    feedback.add(feedbackRow("conv", id, user, 1, recently.plusSeconds(60)));
+                    feedback.add(feedbackRow("conv", id, user, 1, recently.plusSeconds(120))); // twice: one user
+                } else if (i < 90) {
+                    feedback.add(feedbackRow("conv", id, user, 0, recently.plusSeconds(60))); // negative: no converter
+                }
+            }
+            // Positive feedback from a user served only before the range, and from one in the other variant's log only.
+            requests.add(CompletionRows.toJson(Events.completion(id + "-gone", "conv", "main", id, "gone-" + id, longAgo).build()));
+            feedback.add(feedbackRow("conv", id, "gone-" + id, 1, recently));
+            feedback.add(feedbackRow("conv", id, "u" + (variant == 0 ? "b" : "a") + "99", 1, recently));
+        }
+        clickHouse.insertJsonRows(CompletionRows.TABLE, requests);
+        clickHouse.insertJsonRows(ClickHouseSink.METRIC_FEEDBACK_TABLE, feedback);
+        clickHouse.insertJsonRows(ClickHouseSink.METRIC_FEEDBACK_TABLE, feedback.subList(0, 30)); // a retried batch
+
+        RouterConfig router = Events.router("conv", new MetricDefinition("conversion", MetricKind.BOOLEAN, MetricDirection.INCREASE, null));
+        ExperimentReports reports = new ExperimentReports(clickHouse, ReportOptions.defaults().withClock(Clock.fixed(now, ZoneOffset.UTC)));
+
+        ExperimentReport lastWeek = reports.report(router, from, now.plusSeconds(1), null);
+        ExperimentReport.MetricReport a = lastWeek.routes().get(0).variants().get(0).metrics().get(0);
+        ExperimentReport.MetricReport b = lastWeek.routes().get(0).variants().get(1).metrics().get(0);
+        assertThat(a.unit()).isEqualTo("users");
+        assertThat(a.n()).isEqualTo(100);
+        // 10 repeaters + 20 new; the 30 returning users whose only positive came 37 days ago are no converters here.
+        assertThat(a.mean()).isCloseTo(0.30, within(1e-12));
+        assertThat(b.n()).isEqualTo(100);
+        assertThat(b.mean()).isCloseTo(0.45, within(1e-12));
+        assertThat(b.difference().estimate()).isCloseTo(0.15, within(1e-12));
+
+        // From the experiment's start: the 40 returning users converted in the range now (the 10 repeaters once).
+        ExperimentReport all = reports.report(router, longAgo.minus(Duration.ofDays(1)), now.plusSeconds(1), null);
+        ExperimentReport.VariantReport allA = all.routes().get(0).variants().get(0);
+        assertThat(allA.users()).isEqualTo(101); // with gone-a
+        assertThat(allA.metrics().get(0).mean()).isCloseTo((40 + 20 + 1) / 101.0, within(1e-12));
+        assertThat(all.routes().get(0).variants().get(1).metrics().get(0).mean()).isCloseTo((40 + 35 + 1) / 101.0, within(1e-12));
+        JsonNode json = lastWeek.toJson();
+        assertThat(json.at("/routes/0/variants/1/metrics/0/mean").asDouble()).isCloseTo(0.45, within(1e-12));
+    }
+
+    /**
+     * A PATCH gave variant b another model under the same id (version 2, same weights): the report shows two phases,
+     * warns about the model change, and refuses promotion on the pooled numbers.
+     */
+    @Test
+    void aVariantsModelChangeStartsANewPhase() {
+        ClickHouseMigrations.apply(clickHouse);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Instant before = now.minus(Duration.ofDays(4));
+        Instant after = now.minus(Duration.ofDays(1));
+        List<byte[]> rows = new ArrayList<>();
+        for (int version = 1; version <= 2; version++) {
+            for (String id : List.of("a", "b")) {
+                for (int i = 0; i < 50; i++) {
+                    rows.add(CompletionRows.toJson(Events.completion(id + version + "-" + i, "swap", "main", id,
+                            "u" + id + version + "-" + i, (version == 1 ? before : after).plusSeconds(i))
+                            .setRouterVersion((long) version).build()));
+                }
+            }
+        }
+        clickHouse.insertJsonRows(CompletionRows.TABLE, rows);
+        RouterConfig v1 = swap(1, "anthropic/claude-haiku-4-5");
+        RouterConfig v2 = swap(2, "openai/gpt-5.2-mini");
+        ExperimentReports reports = new ExperimentReports(clickHouse, ReportOptions.defaults().withClock(Clock.fixed(now, ZoneOffset.UTC)));
+
+        ExperimentReport report = reports.report(v2, List.of(v1, v2), now.minus(Duration.ofDays(7)), now, null);
+        ExperimentReport.RouteReport route = report.routes().get(0);
+        assertThat(route.phases()).hasSize(2);
+        assertThat(route.phases().get(0).weights()).isEqualTo(route.phases().get(1).weights());
+        assertThat(route.phases().get(0).models()).containsEntry("b", "anthropic/claude-haiku-4-5");
+        assertThat(route.phases().get(1).models()).containsEntry("b", "openai/gpt-5.2-mini");
+        assertThat(route.phases().get(1).routerVersions()).containsExactly(2L);
+        assertThat(route.phases().get(1).from()).isEqualTo(after);
+        assertThat(route.warning()).contains("model changed").doesNotContain("weights changed");
+        assertThat(route.srm().flagged()).isFalse();
+        assertThat(report.promotionObjection("main", "b", "conversion").code()).isEqualTo("mixed_phases");
+        assertThat(report.toJson().at("/routes/0/phases/1/models/b").asText()).isEqualTo("openai/gpt-5.2-mini");
+
+        // The current phase alone is one phase; with the same model in both versions there is no new phase.
+        assertThat(reports.report(v2, List.of(v1, v2), after, now, null).routes().get(0).warning()).isNull();
+        ExperimentReport sameModel = reports.report(swap(2, "anthropic/claude-haiku-4-5"),
+                List.of(v1, swap(2, "anthropic/claude-haiku-4-5")), now.minus(Duration.ofDays(7)), now, null);
+        assertThat(sameModel.routes().get(0).phases()).hasSize(1);
+        assertThat(sameModel.routes().get(0).warning()).isNull();
+    }
+
+    /** Router "swap": route "main" with a (control) and b at 50/50, b served by {@code modelB}. */
+    private static RouterConfig swap(long version, String modelB) {
+        Route route = new Route("main", null, List.of(new Variant("a", "openai/gpt-5.2", 50),
+                new Variant("b", modelB, 50)), List.of());
+        Instant now = Instant.now();
+        return RouterConfig.newBuilder().setId("swap").setVersion(version).setRoutes(List.of(route))
+                .setMetrics(List.of(new MetricDefinition("conversion", MetricKind.BOOLEAN, MetricDirection.INCREASE, null)))
+                .setCreatedAt(now).setUpdatedAt(now).build();
     }
 }

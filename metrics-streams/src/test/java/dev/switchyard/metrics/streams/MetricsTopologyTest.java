@@ -46,6 +46,7 @@ class MetricsTopologyTest {
     private TestInputTopic<String, Feedback> feedback;
     private TestOutputTopic<String, VariantWindowRow> variantRows;
     private TestOutputTopic<String, MetricWindowRow> metricRows;
+    private TestOutputTopic<String, FeedbackRow> feedbackRows;
     private final List<VariantWindowRow> allVariantRows = new ArrayList<>();
     private final List<MetricWindowRow> allMetricRows = new ArrayList<>();
 
@@ -64,6 +65,8 @@ class MetricsTopologyTest {
                 JsonSerde.of(VariantWindowRow.class).deserializer());
         metricRows = driver.createOutputTopic(TOPICS.metricWindows(), new StringDeserializer(),
                 JsonSerde.of(MetricWindowRow.class).deserializer());
+        feedbackRows = driver.createOutputTopic(TOPICS.metricFeedback(), new StringDeserializer(),
+                JsonSerde.of(FeedbackRow.class).deserializer());
     }
 
     @AfterEach
@@ -212,6 +215,39 @@ class MetricsTopologyTest {
         MetricWindowRow b = outcome(table, "b", "conversion");
         assertThat(b.users()).isEqualTo(1);
         assertThat(b.observations()).isEqualTo(1);
+    }
+
+    /**
+     * Every attributed feedback event becomes a row of metric_feedback with its variant, user and both times, also
+     * one the windows de-duplicate (the report counts positive users from these rows, not from the windows' flags);
+     * unattributed feedback does not.
+     */
+    @Test
+    void everyAttributedFeedbackEventIsARowWithItsVariantAndUser() {
+        complete(completion("r1", "seed", "main", "a", "alice", T0).build(), T0);
+        complete(completion("r2", "seed", "main", "b", "bob", T0.plusSeconds(1)).build(), T0.plusSeconds(1));
+        Instant happened = T0.minusSeconds(600); // the client says the outcome happened before it told us
+        feedback(byUser("seed", "alice", "conversion", 1, happened), T0.plusSeconds(30));
+        feedback(byUser("seed", "alice", "conversion", 1, T0.plusSeconds(40)), T0.plusSeconds(40)); // windows: a duplicate
+        feedback(byRequest("r2", "conversion", 0, T0.plusSeconds(50)), T0.plusSeconds(50));
+        feedback(byUser("seed", "stranger", "conversion", 1, T0), T0.plusSeconds(60));
+        driver.advanceWallClockTime(MATCH_WAIT.plusMinutes(1)); // the stranger's feedback expires: unattributed
+
+        List<FeedbackRow> rows = feedbackRows.readValuesToList();
+        assertThat(rows).hasSize(3);
+        assertThat(rows).allMatch(r -> r.routerId().equals("seed") && r.routeId().equals("main") && r.metric().equals("conversion"));
+        assertThat(rows).filteredOn(r -> r.userId().equals("alice")).hasSize(2)
+                .allMatch(r -> r.variantId().equals("a") && r.value() == 1 && r.attribution().equals("user"));
+        FeedbackRow first = rows.get(0);
+        assertThat(first.occurredAt()).isEqualTo(happened.getEpochSecond());
+        assertThat(first.receivedAt()).isEqualTo(T0.plusSeconds(30).getEpochSecond());
+        FeedbackRow bob = rows.stream().filter(r -> r.userId().equals("bob")).findFirst().orElseThrow();
+        assertThat(bob.variantId()).isEqualTo("b");
+        assertThat(bob.requestId()).isEqualTo("r2");
+        assertThat(bob.attribution()).isEqualTo("request");
+        assertThat(bob.value()).isZero();
+        assertThat(rows).noneMatch(r -> r.userId().equals("stranger"));
+        assertThat(outcome(metricTable(), "a", "conversion").duplicates()).isEqualTo(1);
     }
 
     @Test
