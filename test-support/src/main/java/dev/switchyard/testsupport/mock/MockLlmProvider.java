@@ -96,7 +96,7 @@ public final class MockLlmProvider implements AutoCloseable {
             this.vertx = b.vertx;
             this.ownsVertx = false;
         } else {
-            this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(b.instances));
+            this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(b.instances).setPreferNativeTransport(true));
             this.ownsVertx = true;
         }
     }
@@ -218,6 +218,11 @@ public final class MockLlmProvider implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** Whether it serves on Netty's native transport (epoll on Linux) rather than NIO. */
+    public boolean nativeTransport() {
+        return vertx.isNativeTransportEnabled();
     }
 
     /** {@code http://HOST:PORT} (the Anthropic base URL). */

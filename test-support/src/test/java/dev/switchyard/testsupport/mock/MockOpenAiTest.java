@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class MockOpenAiTest {
     static MockLlmProvider mock;
@@ -37,6 +38,13 @@ class MockOpenAiTest {
     static String body(String model, String userText, String extra) {
         return "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},"
                 + "{\"role\":\"user\",\"content\":" + Json.quote(userText) + "}]" + extra + "}";
+    }
+
+    @Test
+    void servesOnTheEpollTransportOnLinuxX8664() {
+        assumeTrue(System.getProperty("os.name").equals("Linux") && System.getProperty("os.arch").equals("amd64"),
+                "the epoll library on the class path is the linux-x86_64 one");
+        assertThat(mock.nativeTransport()).as("Vert.x on epoll (is netty-transport-native-epoll on the class path?)").isTrue();
     }
 
     @Test
