@@ -18,7 +18,7 @@ import java.util.function.BooleanSupplier;
  *
  * @param host            interface to listen on (default 127.0.0.1)
  * @param port            port to listen on; 0 picks a free one (see {@link IngressService#port()})
- * @param maxBodyBytes    largest request body accepted (default 4 MiB); larger is a 413
+ * @param maxBodyBytes    largest request body accepted (default {@link #DEFAULT_MAX_BODY_BYTES}); larger is a 413
  * @param requestTimeout  how long a client waits for a complete answer (default 600 s): becomes the request's
  *                        {@code deadline_at}; past it the client gets a 504 and the request is cancelled
  * @param routerWait      how long the routing engine waits for an unknown router to appear (default 2 s). Ingress does
@@ -64,8 +64,14 @@ public record IngressConfig(
         }
     }
 
+    /**
+     * 10 MiB: images and PDFs travel inline as base64, so a vision or document request is megabytes; the request
+     * becomes one Kafka record, which may be {@link KafkaSettings#MAX_RECORD_BYTES} with the request's other fields.
+     */
+    public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
+
     public static IngressConfig defaults(KafkaSettings kafka, EventSerdes serdes, ModelCatalog catalog) {
-        return new IngressConfig("127.0.0.1", 8080, 4L * 1024 * 1024, Duration.ofSeconds(600), Duration.ofSeconds(2),
+        return new IngressConfig("127.0.0.1", 8080, DEFAULT_MAX_BODY_BYTES, Duration.ofSeconds(600), Duration.ofSeconds(2),
                 "ingress-" + UUID.randomUUID().toString().substring(0, 8), 10_000, Duration.ofSeconds(10),
                 Duration.ofSeconds(30), DEFAULT_REPLY_GROUP, kafka, serdes, catalog, Map.of(), null);
     }

@@ -19,7 +19,7 @@ import java.time.Duration;
  *   <li>{@code KAFKA_BOOTSTRAP_SERVERS} (default 127.0.0.1:9092), {@code SCHEMA_REGISTRY_URL} (required)</li>
  *   <li>{@code SWITCHYARD_HOST} (127.0.0.1), {@code SWITCHYARD_PORT} (8080)</li>
  *   <li>{@code SWITCHYARD_INSTANCE_ID}, {@code SWITCHYARD_CATALOG} (operator catalog files, comma-separated)</li>
- *   <li>{@code SWITCHYARD_REQUEST_TIMEOUT_SECONDS} (600), {@code SWITCHYARD_MAX_BODY_BYTES} (4 MiB),
+ *   <li>{@code SWITCHYARD_REQUEST_TIMEOUT_SECONDS} (600), {@code SWITCHYARD_MAX_BODY_BYTES} (10 MiB),
  *       {@code SWITCHYARD_MAX_IN_FLIGHT} (10000), {@code SWITCHYARD_DRAIN_TIMEOUT_SECONDS} (10),
  *       {@code SWITCHYARD_SLOW_CLIENT_TIMEOUT_SECONDS} (30)</li>
  *   <li>{@code CLICKHOUSE_URL} (unset: experiment reports answer 503), {@code CLICKHOUSE_USER} (default),

@@ -8,9 +8,11 @@ import dev.switchyard.ingress.kafka.EventPublisher;
 import dev.switchyard.ingress.metrics.IngressMetrics;
 import dev.switchyard.ingress.replies.PendingRequests;
 import dev.switchyard.ingress.replies.ReplyAssembler;
+import dev.switchyard.schemas.kafka.KafkaSettings;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,10 +96,22 @@ public final class ChatExchange implements PendingRequests.ReplyHandler, ReplyAs
         Future.fromCompletionStage(publisher.publishRequest(request), context).onFailure(e -> {
             if (state == State.WAITING) {
                 LOG.warn("request {} could not be published: {}", id, e.toString());
-                fail(new ReplyError(503, "api_error", "unavailable", null,
-                        "The request could not be queued for routing (Kafka is unavailable). Retry the request.", null));
+                fail(publishFailure(e));
             }
         });
+    }
+
+    /** Too large for a Kafka record is the request's size, to be told as such; anything else is Kafka unavailable. */
+    private static ReplyError publishFailure(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RecordTooLargeException) {
+                return new ReplyError(413, "invalid_request_error", "request_too_large", null,
+                        "The request is too large to queue for routing (at most " + KafkaSettings.MAX_RECORD_BYTES
+                                + " bytes once encoded); send fewer or smaller images or files.", null);
+            }
+        }
+        return new ReplyError(503, "api_error", "unavailable", null,
+                "The request could not be queued for routing (Kafka is unavailable). Retry the request.", null);
     }
 
     // ---- replies (on the context) ----

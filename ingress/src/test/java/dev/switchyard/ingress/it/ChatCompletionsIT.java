@@ -3,9 +3,11 @@ package dev.switchyard.ingress.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchyard.events.ChatRequest;
 import dev.switchyard.events.ControlAction;
+import dev.switchyard.ingress.IngressConfig;
 import dev.switchyard.ingress.IngressService;
 import dev.switchyard.ingress.http.Json;
 import dev.switchyard.schemas.Topics;
+import dev.switchyard.schemas.kafka.KafkaSettings;
 import dev.switchyard.testsupport.kafka.TopicTail;
 import dev.switchyard.testsupport.services.SharedServices;
 import io.vertx.core.buffer.Buffer;
@@ -260,8 +262,34 @@ class ChatCompletionsIT {
     }
 
     @Test
+    void aRequestJustUnderTheBodyLimitIsQueuedWholeAndAnswered() {
+        // An image or a PDF inline is megabytes of base64: Kafka's 1 MB default record limit refused it as "unavailable".
+        String marker = marker();
+        String text = marker + " " + "a".repeat((int) IngressConfig.DEFAULT_MAX_BODY_BYTES - 64 * 1024);
+        CompletableFuture<HttpResponse<String>> answer = kit.sendAsync(kit.post(ingress, "/v1/chat/completions",
+                chatBody("gpt-5.2", text, false, "")).build());
+        ChatRequest request = awaitRequest(marker);
+        assertThat(request.getMessagesJson()).contains(text);
+        kit.reply(request, first(request.getRequestId(), "w-1", "ok", List.of()), last(request.getRequestId(), "w-1", 1, "stop", null, List.of()));
+        assertThat(answer.join().statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aRequestTooLargeForAKafkaRecordIsA413NotUnavailable() {
+        IngressService generous = kit.start(c -> c.withMaxBodyBytes(32L * 1024 * 1024));
+        try {
+            String big = "x".repeat(KafkaSettings.MAX_RECORD_BYTES + 1);
+            HttpResponse<String> answer = kit.send(kit.post(generous, "/v1/chat/completions", chatBody("gpt-5.2", big, false, "")).build());
+            assertThat(answer.statusCode()).isEqualTo(413);
+            assertThat(Json.parse(Buffer.buffer(answer.body())).at("/error/code").asText()).isEqualTo("request_too_large");
+        } finally {
+            generous.close();
+        }
+    }
+
+    @Test
     void aBodyOverTheLimitIs413() {
-        String big = "x".repeat(4 * 1024 * 1024 + 1);
+        String big = "x".repeat((int) IngressConfig.DEFAULT_MAX_BODY_BYTES + 1);
         HttpResponse<String> answer = kit.send(kit.post(ingress, "/v1/chat/completions", chatBody("gpt-5.2", big, false, "")).build());
         assertThat(answer.statusCode()).isEqualTo(413);
         assertThat(Json.parse(Buffer.buffer(answer.body())).at("/error/type").asText()).isEqualTo("invalid_request_error");
@@ -351,7 +379,7 @@ class ChatCompletionsIT {
         assertThat(refusedId).startsWith("req_");
         assertThat(Json.parse(Buffer.buffer(refused.body())).get("request_id").asText()).isEqualTo(refusedId);
 
-        String big = "x".repeat(4 * 1024 * 1024 + 1);
+        String big = "x".repeat((int) IngressConfig.DEFAULT_MAX_BODY_BYTES + 1);
         HttpResponse<String> tooLarge = kit.send(kit.post(ingress, "/v1/messages", chatBody("claude-haiku-4-5", big, false, "")).build());
         assertThat(tooLarge.statusCode()).isEqualTo(413);
         assertAnthropicError(tooLarge, "request_too_large");

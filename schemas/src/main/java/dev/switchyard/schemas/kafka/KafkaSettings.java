@@ -21,6 +21,12 @@ import java.util.Map;
  *                       {@link SharedProducer} that every stage leases ({@link #sharingOneProducer()})
  */
 public record KafkaSettings(String bootstrapServers, String clientIdPrefix, SharedProducer sharedProducer) {
+    /**
+     * The largest record Switchyard produces and its topics take (their {@code max.message.bytes}): a request carries
+     * the client's whole body (images and PDFs inline, base64), and Kafka's 1 MB default refused a 2 MB one. Below
+     * the producer's 32 MiB buffer, so one such record never waits for the whole buffer.
+     */
+    public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
     public KafkaSettings(String bootstrapServers, String clientIdPrefix) {
         this(bootstrapServers, clientIdPrefix, null);
@@ -54,6 +60,7 @@ public record KafkaSettings(String bootstrapServers, String clientIdPrefix, Shar
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_RECORD_BYTES);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         return props;
