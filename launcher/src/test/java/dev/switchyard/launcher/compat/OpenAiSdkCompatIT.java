@@ -108,12 +108,13 @@ class OpenAiSdkCompatIT {
     @Test
     void oneReasoningEffortIsAnsweredByModelsWithDifferentEfforts() {
         // A router splitting users between gpt-5-mini, gpt-5.2, o3 and gpt-4.1 sends each the same request: OpenAI
-        // refuses "minimal" on gpt-5.2 and o3, temperature and logprobs on a model that reasons, and a verbosity other
-        // than medium outside the gpt-5 family (the mock too).
+        // refuses "minimal" on gpt-5.2 and o3, temperature and logprobs on a model that reasons, stop on every
+        // reasoning model, and a verbosity other than medium outside the gpt-5 family (the mock too).
         for (String model : List.of("gpt-5-mini", "gpt-5.2", "o3", "gpt-4.1")) {
             ChatCompletion completion = client.chat().completions().create(ChatCompletionCreateParams.builder()
                     .model(model).addUserMessage("Quick, " + model).reasoningEffort(ReasoningEffort.MINIMAL)
-                    .temperature(0.3).logprobs(true).topLogprobs(2).verbosity(ChatCompletionCreateParams.Verbosity.LOW).build());
+                    .temperature(0.3).logprobs(true).topLogprobs(2).verbosity(ChatCompletionCreateParams.Verbosity.LOW)
+                    .stop("\nObservation:").build());
             assertThat(completion.choices().get(0).message().content()).hasValueSatisfying(t -> assertThat(t).startsWith("Hello from " + model + "."));
         }
         JsonNode mini = stack.upstream("gpt-5-mini", 1).get(0).body();
@@ -129,6 +130,8 @@ class OpenAiSdkCompatIT {
         JsonNode other = stack.upstream("gpt-4.1", 1).get(0).body();
         assertThat(other.has("reasoning_effort")).isFalse();
         assertThat(other.get("top_logprobs").asInt()).isEqualTo(2);
+        assertThat(other.at("/stop/0").asText()).isEqualTo("\nObservation:");
+        assertThat(mini.has("stop") || gpt52.has("stop") || o3.has("stop")).isFalse();
         assertThat(other.has("verbosity")).isFalse(); // OpenAI takes only medium outside the gpt-5 family
         assertThat(mini.get("verbosity").asText()).isEqualTo("low");
     }

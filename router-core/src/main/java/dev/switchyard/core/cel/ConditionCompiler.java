@@ -1,6 +1,7 @@
 package dev.switchyard.core.cel;
 
 import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.CelValidationResult;
 import dev.cel.common.ast.CelExpr;
@@ -31,9 +32,15 @@ public final class ConditionCompiler {
     public static final String METADATA_VARIABLE = "metadata";
     public static final String REQUEST_VARIABLE = "request";
 
-    private static final CelCompiler PARSER = CelCompilerFactory.standardCelCompilerBuilder()
+    /**
+     * Numbers compare across int and double ({@code score >= 0.5} with {@code "score": 1}): JSON has one number type
+     * and clients send {@code 1}, not {@code 1.0}; without this the comparison has no overload, the condition counts
+     * as false and the request silently takes another route.
+     */
+    private static final CelOptions OPTIONS = CelOptions.current().enableHeterogeneousNumericComparisons(true).build();
+    private static final CelCompiler PARSER = CelCompilerFactory.standardCelCompilerBuilder().setOptions(OPTIONS)
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS).build();
-    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
+    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
 
     private ConditionCompiler() {
     }
@@ -46,7 +53,7 @@ public final class ConditionCompiler {
         CelAbstractSyntaxTree parsed = check(PARSER.parse(expression));
         Set<String> identifiers = freeIdentifiers(parsed);
 
-        CelCompilerBuilder builder = CelCompilerFactory.standardCelCompilerBuilder()
+        CelCompilerBuilder builder = CelCompilerFactory.standardCelCompilerBuilder().setOptions(OPTIONS)
                 .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
                 .addVar(METADATA_VARIABLE, MapType.create(SimpleType.STRING, SimpleType.DYN))
                 .addVar(REQUEST_VARIABLE, MapType.create(SimpleType.STRING, SimpleType.DYN));

@@ -52,6 +52,15 @@ class ConditionCompilerTest {
     }
 
     @Test
+    void wholeAndDecimalNumbersCompareAsNumbers() {
+        // JSON has one number type: a client sends 1, not 1.0, and 2.5 where a rule says 1.
+        assertThat(eval("score >= 0.5", Map.of("score", 1L))).isTrue();
+        assertThat(eval("tier > 1", Map.of("tier", 2.5))).isTrue();
+        assertThat(eval("max_cost < 10", Map.of("max_cost", 9.5))).isTrue();
+        assertThat(eval("score < 0.5", Map.of("score", 1L))).isFalse();
+    }
+
+    @Test
     void syntaxErrorsAreRejectedWithCelsMessage() {
         assertThatThrownBy(() -> ConditionCompiler.compile("language == "))
                 .isInstanceOf(InvalidConditionException.class)

@@ -24,7 +24,8 @@ final class OpenAiProtocol extends ProtocolHandler {
     private static final Set<String> INTERNAL_FIELDS = Set.of("thinking_blocks", "native_items", "is_error");
     private static final Set<String> PART_TYPES = Set.of("text", "image_url", "input_audio", "refusal", "file");
     /** Sampling fields OpenAI's reasoning models refuse. */
-    private static final List<String> REFUSED_BY_REASONING_MODELS = List.of("presence_penalty", "frequency_penalty", "logit_bias");
+    private static final List<String> REFUSED_BY_REASONING_MODELS = List.of("presence_penalty", "frequency_penalty", "logit_bias",
+            "stop");
     /** Refused by reasoning models too, unless they sample ({@link OpenAiReasoningRules#samples}). */
     private static final List<String> SAMPLING_FIELDS = List.of("top_p", "logprobs", "top_logprobs");
 

@@ -235,6 +235,8 @@ class MockResponsesAndRulesTest {
                 "Unsupported parameter: 'presence_penalty'");
         assertThat(Http.post(chat(), "{\"model\":\"gpt-4.1\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"presence_penalty\":0.5}")
                 .statusCode()).isEqualTo(200);
+        assertRefused(Http.post(chat(), "{\"model\":\"o3\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stop\":[\"###\"]}"),
+                "Unsupported parameter: 'stop'");
         assertRefused(Http.post(chat(), "{\"model\":\"gpt-4.1\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hi\","
                 + "\"cache_control\":{\"type\":\"ephemeral\"}}]}]}"), "cache_control");
         assertRefused(Http.post(chat(), "{\"model\":\"gpt-4.1\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},"

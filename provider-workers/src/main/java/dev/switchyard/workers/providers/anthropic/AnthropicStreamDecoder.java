@@ -11,7 +11,9 @@ import dev.switchyard.workers.providers.http.SseEvent;
 import dev.switchyard.workers.providers.http.StreamDecoder;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Decodes an Anthropic Messages event stream: {@code message_start} (model, input usage), content blocks
@@ -28,6 +30,8 @@ import java.util.Map;
  */
 public final class AnthropicStreamDecoder implements StreamDecoder {
     private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
+    /** Tool blocks that have had input so far (a tool without parameters streams only an empty fragment). */
+    private final Set<Integer> toolBlocksWithInput = new HashSet<>();
     private final Map<Integer, NativeBlock> nativeBlocks = new HashMap<>();
     private long inputTokens;
     private long outputTokens;
@@ -94,6 +98,7 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
                         Integer toolIndex = toolIndexByBlock.get(index);
                         String fragment = delta.path("partial_json").asText("");
                         if (toolIndex != null && !fragment.isEmpty()) {
+                            toolBlocksWithInput.add(index);
                             listener.onDelta(Delta.toolCall(toolIndex, null, null, fragment));
                         } else if (nativeBlocks.containsKey(index)) {
                             nativeBlocks.get(index).input.append(fragment); // a server tool's input
@@ -111,9 +116,15 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
                 }
             }
             case "content_block_stop" -> {
-                NativeBlock block = nativeBlocks.remove(data.path("index").asInt());
+                int index = data.path("index").asInt();
+                NativeBlock block = nativeBlocks.remove(index);
                 if (block != null) {
                     listener.onDelta(Delta.nativeBlock(block.json()));
+                }
+                Integer toolIndex = toolIndexByBlock.get(index);
+                if (toolIndex != null && !toolBlocksWithInput.contains(index)) {
+                    // A call without arguments: OpenAI's clients parse "{}", and JSON.parse("") throws.
+                    listener.onDelta(Delta.toolCall(toolIndex, null, null, "{}"));
                 }
             }
             case "message_delta" -> {

@@ -38,9 +38,11 @@ public final class OpenAiRequestBuilder {
     /**
      * Sampling fields an OpenAI chat client may send that OpenAI's reasoning models refuse ("Unsupported parameter: ...
      * is not supported with this model"): dropped there, so a router's reasoning variant answers what its other
-     * variants answer.
+     * variants answer. {@code stop} too (gpt-5, gpt-5-mini, o3, o4-mini refuse it; agent frameworks send it): the
+     * answer may run past a stop sequence, which beats a 400 on one variant of a router.
      */
-    private static final List<String> REFUSED_BY_REASONING_MODELS = List.of("presence_penalty", "frequency_penalty", "logit_bias");
+    private static final List<String> REFUSED_BY_REASONING_MODELS = List.of("presence_penalty", "frequency_penalty", "logit_bias",
+            "stop");
     /** Chat completions' logprob fields ({@link OpenAiSampling}). */
     private static final List<String> LOGPROBS = List.of("logprobs", "top_logprobs");
     /** The models that take a verbosity other than medium: the gpt-5 family but its chat models. */

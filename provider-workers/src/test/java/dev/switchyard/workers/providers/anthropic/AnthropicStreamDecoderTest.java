@@ -51,6 +51,16 @@ class AnthropicStreamDecoderTest {
     }
 
     @Test
+    void aToolCallWithoutInputHasEmptyObjectArgumentsAsOpenAiSendsThem() {
+        RecordingListener out = RecordingListener.decode("/golden/anthropic-tool-use-no-input.sse", new AnthropicStreamDecoder(), 17);
+
+        assertThat(out.completed).isTrue();
+        assertThat(out.arguments(0)).as("a tool without parameters").isEqualTo("{}");
+        assertThat(out.arguments(1)).isEqualTo("{\"city\": \"Paris\"}");
+        assertThat(out.finishReason()).isEqualTo("tool_calls");
+    }
+
+    @Test
     void anErrorEventIsAFailureWithAnthropicsTypeAndStatus() {
         RecordingListener out = RecordingListener.decode("/golden/anthropic-error.sse", new AnthropicStreamDecoder(), 1000);
 

@@ -204,18 +204,26 @@ class OpenAiRequestBuilderTest {
     }
 
     @Test
-    void penaltiesAndLogitBiasReachOnlyModelsThatTakeThem() {
+    void penaltiesLogitBiasAndStopReachOnlyModelsThatTakeThem() {
         String extra = "{\"presence_penalty\":0.5,\"frequency_penalty\":0.2,\"logit_bias\":{\"50256\":-100}}";
+        List<String> stop = List.of("\nObservation:");
         List<String> notes = new ArrayList<>();
-        JsonNode reasoning = OpenAiRequestBuilder.build(TestRequests.hello().setExtraJson(extra).build(),
+        JsonNode reasoning = OpenAiRequestBuilder.build(TestRequests.hello().setExtraJson(extra).setStop(stop).build(),
                 CATALOG.find("openai/gpt-5.2").orElseThrow(), notes);
         assertThat(reasoning.has("presence_penalty")).isFalse();
         assertThat(reasoning.has("frequency_penalty")).isFalse();
         assertThat(reasoning.has("logit_bias")).isFalse();
-        assertThat(notes).hasSize(3).allSatisfy(note -> assertThat(note).contains("is a reasoning model and refuses it"));
+        assertThat(reasoning.has("stop")).isFalse(); // "Unsupported parameter: 'stop' is not supported with this model."
+        assertThat(notes).hasSize(4).allSatisfy(note -> assertThat(note).contains("is a reasoning model and refuses it"));
 
-        JsonNode other = OpenAiRequestBuilder.build(TestRequests.hello().setExtraJson(extra).build(),
+        JsonNode other = OpenAiRequestBuilder.build(TestRequests.hello().setExtraJson(extra).setStop(stop).build(),
                 CATALOG.find("openai/gpt-4o").orElseThrow(), new ArrayList<>());
+        assertThat(other.get("stop").get(0).asText()).isEqualTo("\nObservation:");
+        List<String> fiveNotes = new ArrayList<>();
+        JsonNode five = OpenAiRequestBuilder.build(TestRequests.hello().setStop(List.of("a", "b", "c", "d", "e")).build(),
+                CATALOG.find("openai/gpt-4o").orElseThrow(), fiveNotes);
+        assertThat(five.get("stop")).hasSize(4); // OpenAI's limit
+        assertThat(fiveNotes).anySatisfy(note -> assertThat(note).contains("stop sequences beyond the first 4"));
         assertThat(other.get("presence_penalty").asDouble()).isEqualTo(0.5);
         assertThat(other.get("frequency_penalty").asDouble()).isEqualTo(0.2);
         assertThat(other.at("/logit_bias/50256").asInt()).isEqualTo(-100);
@@ -269,8 +277,8 @@ class OpenAiRequestBuilderTest {
         assertThat(body.at("/tools/1/function/parameters/properties/input/type").asText()).isEqualTo("string");
         assertThat(body.has("tool_choice")).isFalse(); // it named the dropped built-in tool
         assertThat(body.get("reasoning_effort").asText()).isEqualTo("low");
-        assertThat(body.get("stop")).hasSize(4);
-        assertThat(String.join("\n", notes)).contains("bash_20250124").contains("top_k, context_management").contains("stop sequences")
+        assertThat(body.has("stop")).isFalse(); // gpt-5.2 reasons: it refuses stop
+        assertThat(String.join("\n", notes)).contains("bash_20250124").contains("top_k, context_management").contains("stop dropped")
                 .contains("reasoning_effort=low").contains("custom tool 'apply_patch'");
     }
 
