@@ -236,6 +236,7 @@ public final class RouterDocuments {
             throw new RouterValidationException("routes", "must be an array");
         }
         List<Route> unmatched = new ArrayList<>(previous);
+        Set<String> claimed = claimedIds(node, "route", "route_id", "routeId");
         List<Route> routes = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < node.size(); i++) {
@@ -256,7 +257,7 @@ public final class RouterDocuments {
             JsonNode body = item.has("route") ? item.get("route") : item;
             requireObject(body, field + ".route");
             String requestedId = optionalId(firstText(body, item, "route_id", "routeId"), field + ".route.route_id");
-            Route match = matchRoute(unmatched, requestedId, expression);
+            Route match = matchRoute(unmatched, requestedId, expression, claimed);
             unmatched.remove(match);
             Route route = buildRoute(body, field + ".route", requestedId, expression, match);
             if (!ids.add(route.getRouteId())) {
@@ -278,13 +279,33 @@ public final class RouterDocuments {
         return buildRoute(body, "defaultRoute", requestedId, null, match);
     }
 
-    private static Route matchRoute(List<Route> candidates, String requestedId, String expression) {
+    /**
+     * The previous route this one continues: the one it names, else one with the same expression that no route of the
+     * body names (a route that names its id keeps it even when an id-less one repeats its old expression).
+     */
+    private static Route matchRoute(List<Route> candidates, String requestedId, String expression, Set<String> claimed) {
         for (Route route : candidates) {
-            if (requestedId != null ? route.getRouteId().equals(requestedId) : expression.equals(route.getCelExpression())) {
+            if (requestedId != null ? route.getRouteId().equals(requestedId)
+                    : !claimed.contains(route.getRouteId()) && expression.equals(route.getCelExpression())) {
                 return route;
             }
         }
         return null;
+    }
+
+    /** The ids the items of {@code array} name explicitly (in {@code wrapper} or the item itself). */
+    private static Set<String> claimedIds(JsonNode array, String wrapper, String... names) {
+        Set<String> claimed = new HashSet<>();
+        for (JsonNode item : array) {
+            if (item.isObject()) {
+                JsonNode body = item.has(wrapper) && item.get(wrapper).isObject() ? item.get(wrapper) : item;
+                String id = firstText(body, item, names);
+                if (id != null) {
+                    claimed.add(id);
+                }
+            }
+        }
+        return claimed;
     }
 
     private Route buildRoute(JsonNode body, String field, String requestedId, String expression, Route previous) {
@@ -293,6 +314,7 @@ public final class RouterDocuments {
             throw new RouterValidationException(field + ".variants", "must be a non-empty array");
         }
         List<Variant> unmatched = previous == null ? new ArrayList<>() : new ArrayList<>(previous.getVariants());
+        Set<String> claimed = claimedIds(variantsNode, "variant", "variant_id", "variantId");
         List<Variant> variants = new ArrayList<>();
         Map<String, Integer> weights = new LinkedHashMap<>();
         int sum = 0;
@@ -316,7 +338,8 @@ public final class RouterDocuments {
             String requestedVariantId = optionalId(firstText(variantBody, item, "variant_id", "variantId"), vField + ".variant.variant_id");
             Variant match = null;
             for (Variant candidate : unmatched) {
-                if (requestedVariantId != null ? candidate.getVariantId().equals(requestedVariantId) : candidate.getModelId().equals(modelId)) {
+                if (requestedVariantId != null ? candidate.getVariantId().equals(requestedVariantId)
+                        : !claimed.contains(candidate.getVariantId()) && candidate.getModelId().equals(modelId)) {
                     match = candidate;
                     break;
                 }

@@ -118,6 +118,31 @@ class RouterDocumentsTest {
     }
 
     @Test
+    void aPatchThatNamesAnIdKeepsItEvenWhenAnIdLessEntryRepeatsItsOldExpressionOrModel() throws Exception {
+        RouterConfig v1 = documents.create(json("""
+                {"routes": [{"condition": {"cel_expression": "a == 1"}, "route": {"route_id": "r1", "variants": [
+                  {"variant": {"variant_id": "v1", "modelId": "openai/gpt-5-mini"}, "weight": 100}]}}],
+                 "defaultRoute": {"variants": [{"variant": {"modelId": "anthropic/claude-sonnet-4-6"}, "weight": 100}]}}
+                """), now, null);
+        // The first entry repeats r1's old expression without an id, the second names r1 (a new expression); likewise
+        // an id-less variant on v1's model before the entry that names v1.
+        RouterConfig v2 = documents.patch(v1, json("""
+                {"routes": [
+                  {"condition": {"cel_expression": "a == 1"}, "route": {"variants": [
+                    {"variant": {"modelId": "openai/gpt-5.2"}, "weight": 100}]}},
+                  {"condition": {"cel_expression": "b == 2"}, "route": {"route_id": "r1", "variants": [
+                    {"variant": {"modelId": "openai/gpt-5-mini"}, "weight": 50},
+                    {"variant": {"variant_id": "v1", "modelId": "anthropic/claude-haiku-4-5"}, "weight": 50}]}}]}
+                """), List.of("routes"), now.plusSeconds(60), null);
+
+        assertThat(v2.getRoutes().get(1).getRouteId()).isEqualTo("r1");
+        assertThat(v2.getRoutes().get(1).getCelExpression()).isEqualTo("b == 2");
+        assertThat(v2.getRoutes().get(0).getRouteId()).isNotEqualTo("r1");
+        assertThat(variantId(v2.getRoutes().get(1), "anthropic/claude-haiku-4-5")).isEqualTo("v1");
+        assertThat(variantId(v2.getRoutes().get(1), "openai/gpt-5-mini")).isNotEqualTo("v1");
+    }
+
+    @Test
     void patchDisplayNameOnlyTouchesIt() throws Exception {
         RouterConfig v1 = documents.create(seed(), now, null);
         RouterConfig v2 = documents.patch(v1, json("{\"displayName\": \"Renamed\", \"routes\": []}"), List.of("displayName"), now, null);
