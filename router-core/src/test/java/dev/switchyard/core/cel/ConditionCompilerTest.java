@@ -58,6 +58,9 @@ class ConditionCompilerTest {
         assertThat(eval("tier > 1", Map.of("tier", 2.5))).isTrue();
         assertThat(eval("max_cost < 10", Map.of("max_cost", 9.5))).isTrue();
         assertThat(eval("score < 0.5", Map.of("score", 1L))).isFalse();
+        // A header's value is text: int() matches it and a JSON number alike (as the README advises).
+        assertThat(eval("int(tier) == 2", Map.of("tier", "2"))).isTrue();
+        assertThat(eval("int(tier) == 2", Map.of("tier", 2L))).isTrue();
     }
 
     @Test
