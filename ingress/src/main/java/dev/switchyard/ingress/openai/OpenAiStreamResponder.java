@@ -94,6 +94,9 @@ public final class OpenAiStreamResponder implements ChatResponder {
         choice.put("finish_reason", finishReason);
         ObjectNode event = header();
         event.putArray("choices").add(choice);
+        if (includeUsage) {
+            event.putNull("usage"); // OpenAI: every chunk before the usage chunk has the field, null
+        }
         return event(event);
     }
 
@@ -154,7 +157,8 @@ public final class OpenAiStreamResponder implements ChatResponder {
         }
         StringBuilder out = new StringBuilder(textEventPrefix.length() + text.length() + 64).append(textEventPrefix);
         JsonStringEncoder.getInstance().quoteAsString(text, out);
-        return out.append("\"},\"logprobs\":null,\"finish_reason\":null}]}\n\n").toString();
+        return out.append(includeUsage ? "\"},\"logprobs\":null,\"finish_reason\":null}],\"usage\":null}\n\n"
+                : "\"},\"logprobs\":null,\"finish_reason\":null}]}\n\n").toString();
     }
 
     private static String event(ObjectNode node) {

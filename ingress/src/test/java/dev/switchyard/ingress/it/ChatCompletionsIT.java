@@ -125,9 +125,9 @@ class ChatCompletionsIT {
         long created = request.getReceivedAt().getEpochSecond();
         String head = "data: {\"id\":\"" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":" + created + ",\"model\":\"gpt-5.2-2025-12-11\",";
         assertThat(events(answer.body())).containsExactly(
-                head + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hola\"},\"logprobs\":null,\"finish_reason\":null}]}",
-                head + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\" mundo\"},\"logprobs\":null,\"finish_reason\":null}]}",
-                head + "\"choices\":[{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"stop\"}]}",
+                head + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hola\"},\"logprobs\":null,\"finish_reason\":null}],\"usage\":null}",
+                head + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\" mundo\"},\"logprobs\":null,\"finish_reason\":null}],\"usage\":null}",
+                head + "\"choices\":[{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":null}",
                 head + "\"choices\":[],\"usage\":{\"prompt_tokens\":8,\"completion_tokens\":2,\"total_tokens\":10,"
                         + "\"prompt_tokens_details\":{\"cached_tokens\":0},\"completion_tokens_details\":{\"reasoning_tokens\":0}}}",
                 "data: [DONE]");
