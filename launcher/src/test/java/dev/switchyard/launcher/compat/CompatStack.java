@@ -9,11 +9,11 @@ import dev.switchyard.events.Completion;
 import dev.switchyard.ingress.IngressConfig;
 import dev.switchyard.ingress.IngressService;
 import dev.switchyard.launcher.testkit.CompletionTail;
-import dev.switchyard.launcher.testkit.Poll;
 import dev.switchyard.schemas.kafka.KafkaSettings;
 import dev.switchyard.schemas.kafka.TopicLayout;
 import dev.switchyard.schemas.kafka.TopicProvisioner;
 import dev.switchyard.schemas.serde.EventSerdes;
+import dev.switchyard.testsupport.conditions.Await;
 import dev.switchyard.testsupport.mock.MockLlmProvider;
 import dev.switchyard.testsupport.mock.RecordedRequest;
 import dev.switchyard.testsupport.services.SharedServices;
@@ -74,12 +74,12 @@ final class CompatStack {
         ingress = new IngressService(IngressConfig.defaults(kafka, serdes, catalog).withPort(0).withInstanceId("ingress-" + id)).start();
         completions = new CompletionTail(bootstrap, serdes);
         baseUrl = "http://127.0.0.1:" + ingress.port();
-        Poll.until(WAIT, () -> engine.isReady() && worker.isReady() && ingress.isReady(), ready -> ready, "the stack to be ready");
+        Await.until(WAIT, () -> engine.isReady() && worker.isReady() && ingress.isReady(), ready -> ready, "the stack to be ready");
         HttpResponse<String> router = post("/router/v1/routers", resource("compat/coding-router.json"), Map.of());
         if (router.statusCode() != 200 && router.statusCode() != 409) {
             throw new IllegalStateException("creating router/coding: " + router.statusCode() + " " + router.body());
         }
-        Poll.until(WAIT, () -> engine.isReady(), ready -> ready, "the engine");
+        Await.until(WAIT, () -> engine.isReady(), ready -> ready, "the engine");
         Runtime.getRuntime().addShutdownHook(new Thread(this::close, "compat-stack-stop"));
     }
 
@@ -101,7 +101,7 @@ final class CompatStack {
 
     /** The requests the mock received for one upstream model since the last reset, waiting until there are {@code n}. */
     List<RecordedRequest> upstream(String model, int n) {
-        return Poll.until(WAIT, () -> mock.requests(model), r -> r.size() >= n, n + " upstream requests for " + model);
+        return Await.until(WAIT, () -> mock.requests(model), r -> r.size() >= n, n + " upstream requests for " + model);
     }
 
     HttpResponse<String> post(String path, String body, Map<String, String> headers) {

@@ -7,11 +7,11 @@ import dev.switchyard.events.Completion;
 import dev.switchyard.events.CompletionStatus;
 import dev.switchyard.launcher.testkit.ChatCall;
 import dev.switchyard.launcher.testkit.CompletionTail;
-import dev.switchyard.launcher.testkit.Poll;
 import dev.switchyard.launcher.testkit.ServiceProcess;
 import dev.switchyard.schemas.kafka.TopicLayout;
 import dev.switchyard.schemas.kafka.TopicProvisioner;
 import dev.switchyard.schemas.serde.EventSerdes;
+import dev.switchyard.testsupport.conditions.Await;
 import dev.switchyard.testsupport.mock.MockBehaviour;
 import dev.switchyard.testsupport.mock.MockLlmProvider;
 import dev.switchyard.testsupport.services.FreePorts;
@@ -213,7 +213,7 @@ class CrashSafetyIT {
                     return call;
                 }));
             }
-            Poll.until(WAIT, finished::get, n -> n >= 4, "some requests to finish before the restart");
+            Await.until(WAIT, finished::get, n -> n >= 4, "some requests to finish before the restart");
             assertThat(engine.terminate(60)).as("the engine's exit").isIn(0, 143);
             engine = startEngine();
 
@@ -237,7 +237,7 @@ class CrashSafetyIT {
         for (int i = 0; i < MAX_IN_FLIGHT; i++) {
             holding.add(ChatCall.post(baseUrl, "/v1/chat/completions", body(MODEL, "Holding " + i, true)));
         }
-        Poll.until(WAIT, () -> inFlightAtMocks(), n -> n >= MAX_IN_FLIGHT, "every held request to reach a provider");
+        Await.until(WAIT, () -> inFlightAtMocks(), n -> n >= MAX_IN_FLIGHT, "every held request to reach a provider");
 
         // A 3 MB body: refused before it is read, so an overload can't fill the memory with bodies.
         String big = body(MODEL, "x".repeat(3 * 1024 * 1024), true);
@@ -251,7 +251,7 @@ class CrashSafetyIT {
         // Clients that leave free their slots and cancel their provider calls.
         long cancelledBefore = cancelledAtMocks();
         holding.forEach(ChatCall::close);
-        Poll.until(WAIT, CrashSafetyIT::cancelledAtMocks, n -> n >= cancelledBefore + MAX_IN_FLIGHT, "the held provider calls to be cancelled");
+        Await.until(WAIT, CrashSafetyIT::cancelledAtMocks, n -> n >= cancelledBefore + MAX_IN_FLIGHT, "the held provider calls to be cancelled");
         mocks.values().forEach(MockLlmProvider::reset);
         ChatCall after = ChatCall.post(baseUrl, "/v1/chat/completions", body(MODEL, "After the overload", true)).awaitEnd(WAIT);
         assertThat(after.status()).isEqualTo(200);
@@ -315,7 +315,7 @@ class CrashSafetyIT {
         }
 
         mocks.values().forEach(MockLlmProvider::reset);
-        Poll.until(WAIT, () -> {
+        Await.until(WAIT, () -> {
             ChatCall probe = ChatCall.post(baseUrl, "/v1/chat/completions", body(MODEL, "After the restart", true)).awaitEnd(WAIT);
             return probe.status() == 200 && probe.done();
         }, ok -> ok, "a request to succeed once the broker is back");
@@ -366,7 +366,7 @@ class CrashSafetyIT {
 
     /** Ingress answers /health, both workers and the engine are stable members of their groups. */
     private static void awaitStackReady() {
-        Poll.until(WAIT, () -> {
+        Await.until(WAIT, () -> {
             for (ServiceProcess p : allProcesses()) {
                 if (!p.isAlive()) {
                     throw new AssertionError(p + " died:\n" + p.logTail());
@@ -403,7 +403,7 @@ class CrashSafetyIT {
 
     /** The worker slot whose mock has the (one) request in flight. */
     private static String awaitHolder() {
-        return Poll.until(WAIT, () -> mocks.entrySet().stream().filter(e -> e.getValue().inFlightCount() > 0)
+        return Await.until(WAIT, () -> mocks.entrySet().stream().filter(e -> e.getValue().inFlightCount() > 0)
                 .map(Map.Entry::getKey).findFirst().orElse(null), slot -> slot != null, "a worker to call its provider");
     }
 

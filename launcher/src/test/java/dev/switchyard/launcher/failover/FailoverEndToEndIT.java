@@ -12,11 +12,11 @@ import dev.switchyard.ingress.IngressConfig;
 import dev.switchyard.ingress.IngressService;
 import dev.switchyard.launcher.testkit.ChatCall;
 import dev.switchyard.launcher.testkit.CompletionTail;
-import dev.switchyard.launcher.testkit.Poll;
 import dev.switchyard.schemas.kafka.KafkaSettings;
 import dev.switchyard.schemas.kafka.TopicLayout;
 import dev.switchyard.schemas.kafka.TopicProvisioner;
 import dev.switchyard.schemas.serde.EventSerdes;
+import dev.switchyard.testsupport.conditions.Await;
 import dev.switchyard.testsupport.mock.MockBehaviour;
 import dev.switchyard.testsupport.mock.MockLlmProvider;
 import dev.switchyard.testsupport.mock.RecordedRequest;
@@ -81,7 +81,7 @@ class FailoverEndToEndIT {
         ingress = new IngressService(IngressConfig.defaults(kafka, serdes, catalog).withPort(0).withInstanceId("ingress-" + id)).start();
         completions = new CompletionTail(bootstrap, serdes);
         baseUrl = "http://127.0.0.1:" + ingress.port();
-        Poll.until(WAIT, () -> engine.isReady() && worker.isReady() && ingress.isReady(), ready -> ready, "the stack to be ready");
+        Await.until(WAIT, () -> engine.isReady() && worker.isReady() && ingress.isReady(), ready -> ready, "the stack to be ready");
     }
 
     @AfterAll
@@ -394,10 +394,10 @@ class FailoverEndToEndIT {
         assertThat(worker.meters().get("switchyard.worker.breaker.state").tag("model", model).gauge().value()).isEqualTo(2);
 
         mock.clearRule("o4-mini");
-        Poll.until(WAIT, () -> worker.health().callable(model), c -> c, "the cool-down to pass");
+        Await.until(WAIT, () -> worker.health().callable(model), c -> c, "the cool-down to pass");
         ChatCall probe = stream(model, "Probe", fallback);
         assertThat(probe.header("x-switchyard-attempts")).hasValue(model + ":streaming");
-        Poll.until(WAIT, () -> healthOf(model).get("state").asText(), "closed"::equals, "the endpoint to show the circuit closed");
+        Await.until(WAIT, () -> healthOf(model).get("state").asText(), "closed"::equals, "the endpoint to show the circuit closed");
     }
 
     @Test
@@ -507,7 +507,7 @@ class FailoverEndToEndIT {
     }
 
     private static JsonNode healthOf(String model) {
-        return Poll.until(WAIT, () -> {
+        return Await.until(WAIT, () -> {
             try {
                 HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create(baseUrl + "/router/v1/providers/health?model=" + model)).build(), HttpResponse.BodyHandlers.ofString());

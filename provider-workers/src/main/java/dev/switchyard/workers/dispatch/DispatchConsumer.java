@@ -269,17 +269,17 @@ public final class DispatchConsumer implements Runnable {
     private void drainFinished() {
         Finished f;
         while ((f = finished.poll()) != null) {
-            forget(f);
+            forget(f.partition(), f.offset());
             if (generations.getOrDefault(f.partition(), -1) == f.generation()) {
                 offsets.finished(f.partition(), f.offset());
             }
         }
         while ((f = ended.poll()) != null) {
-            forget(f);
+            forget(f.partition(), f.offset());
         }
         Job r;
         while ((r = unpublished.poll()) != null) {
-            forget(new Finished(r.partition(), r.offset(), r.generation()));
+            forget(r.partition(), r.offset());
             if (generations.getOrDefault(r.partition(), -1) != r.generation()) {
                 continue;
             }
@@ -294,10 +294,10 @@ public final class DispatchConsumer implements Runnable {
         }
     }
 
-    private void forget(Finished f) {
-        Map<Long, String> ofPartition = running.get(f.partition());
+    private void forget(TopicPartition partition, long offset) {
+        Map<Long, String> ofPartition = running.get(partition);
         if (ofPartition != null) {
-            ofPartition.remove(f.offset());
+            ofPartition.remove(offset);
         }
     }
 

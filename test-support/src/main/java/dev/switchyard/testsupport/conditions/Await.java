@@ -12,6 +12,7 @@ import java.util.function.Supplier;
  */
 public final class Await {
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(10);
 
     private Await() {
     }
@@ -29,7 +30,8 @@ public final class Await {
             if (System.nanoTime() - deadline > 0) {
                 throw new AssertionError("timed out waiting for " + what + " (last value: " + value + ")");
             }
-            LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
+            // Often enough for in-memory state, rarely enough for probes that ask a broker or an HTTP endpoint.
+            LockSupport.parkNanos(POLL_INTERVAL.toNanos());
             value = probe.get();
         }
         return value;
